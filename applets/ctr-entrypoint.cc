@@ -1,0 +1,17 @@
+// ctr-entrypoint -- COMMAND [ARG...]
+//
+// Not yet implemented: this applet's behaviour belongs to a later issue.
+#include "applets/applets.h"
+#include "common/exit_code.h"
+#include "common/log.h"
+
+namespace runcvm {
+
+extern const std::string_view kCtrEntrypointUsage = "Usage: ctr-entrypoint -- COMMAND [ARG...]\n\nNot yet implemented.\n";
+
+int CtrEntrypointMain(int argc, char** argv) {
+  LogError("not yet implemented");
+  return kExitRuncvmFailed;
+}
+
+}  // namespace runcvm

@@ -1,0 +1,17 @@
+// init [-- COMMAND [ARG...]]
+//
+// Not yet implemented: this applet's behaviour belongs to a later issue.
+#include "applets/applets.h"
+#include "common/exit_code.h"
+#include "common/log.h"
+
+namespace runcvm {
+
+extern const std::string_view kInitUsage = "Usage: init [-- COMMAND [ARG...]]\n\nNot yet implemented.\n";
+
+int InitMain(int argc, char** argv) {
+  LogError("not yet implemented");
+  return kExitRuncvmFailed;
+}
+
+}  // namespace runcvm

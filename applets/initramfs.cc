@@ -1,0 +1,17 @@
+// initramfs (run by the kernel as rdinit)
+//
+// Not yet implemented: this applet's behaviour belongs to a later issue.
+#include "applets/applets.h"
+#include "common/exit_code.h"
+#include "common/log.h"
+
+namespace runcvm {
+
+extern const std::string_view kInitramfsUsage = "Usage: initramfs (run by the kernel as rdinit)\n\nNot yet implemented.\n";
+
+int InitramfsMain(int argc, char** argv) {
+  LogError("not yet implemented");
+  return kExitRuncvmFailed;
+}
+
+}  // namespace runcvm

@@ -1,0 +1,17 @@
+// vm-init
+//
+// Not yet implemented: this applet's behaviour belongs to a later issue.
+#include "applets/applets.h"
+#include "common/exit_code.h"
+#include "common/log.h"
+
+namespace runcvm {
+
+extern const std::string_view kVmInitUsage = "Usage: vm-init\n\nNot yet implemented.\n";
+
+int VmInitMain(int argc, char** argv) {
+  LogError("not yet implemented");
+  return kExitRuncvmFailed;
+}
+
+}  // namespace runcvm

@@ -1,0 +1,36 @@
+// Logging: one line per message on stderr, prefixed with the applet's name. The runtime applet
+// also appends runc-style JSON lines ({"level","msg","time"}) to runc's --log file, which is where
+// containerd looks for the reason a runtime command failed, so Docker shows it to the user.
+#ifndef RUNCVM_COMMON_LOG_H_
+#define RUNCVM_COMMON_LOG_H_
+
+#include <string>
+#include <string_view>
+
+namespace runcvm {
+
+enum class LogLevel { kDebug, kInfo, kWarning, kError };
+
+// The prefix of every stderr line, e.g. "runcvm runtime".
+void SetLogPrefix(std::string_view prefix);
+
+// Also write each message to `path`, as JSON lines when `format` is "json" (runc's default for
+// containerd), else as text. An empty path turns the file log off.
+void SetLogFile(std::string_view path, std::string_view format);
+
+// Debug messages are dropped unless enabled (RUNCVM_RUNTIME_DEBUG=1 for the runtime).
+void SetDebugLogging(bool enabled);
+bool DebugLoggingEnabled();
+
+void Log(LogLevel level, std::string_view message);
+inline void LogDebug(std::string_view m) { Log(LogLevel::kDebug, m); }
+inline void LogInfo(std::string_view m) { Log(LogLevel::kInfo, m); }
+inline void LogWarning(std::string_view m) { Log(LogLevel::kWarning, m); }
+inline void LogError(std::string_view m) { Log(LogLevel::kError, m); }
+
+// A runc-style JSON log line (without the newline); exposed for tests.
+std::string FormatJsonLogLine(LogLevel level, std::string_view message, std::string_view time);
+
+}  // namespace runcvm
+
+#endif  // RUNCVM_COMMON_LOG_H_
