@@ -1,0 +1,27 @@
+#include "common/poller.h"
+
+#include <cerrno>
+
+#include "common/status.h"
+
+namespace runcvm {
+
+void Poller::Watch(int fd, short events, Callback callback) {
+  fds_.push_back({fd, events, 0});
+  callbacks_.push_back(std::move(callback));
+}
+
+absl::Status Poller::Wait(int timeout_ms) {
+  std::vector<pollfd> fds = std::move(fds_);
+  std::vector<Callback> callbacks = std::move(callbacks_);
+  fds_.clear();
+  callbacks_.clear();
+  int n = poll(fds.data(), fds.size(), timeout_ms);
+  if (n < 0) return errno == EINTR ? absl::OkStatus() : ErrnoError(errno, "poll");
+  for (size_t i = 0; i < fds.size(); ++i) {
+    if (fds[i].revents != 0) callbacks[i](fds[i].revents);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace runcvm
