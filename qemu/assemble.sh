@@ -1,0 +1,115 @@
+#!/bin/bash
+# Assembles out/root/{bin,lib,share/qemu}: Debian's qemu-system-x86_64, virtiofsd and mke2fs with
+# every shared library they load and glibc's own loader, patched to run from /opt/runcvm in any
+# container image whatever its libc, plus exactly the firmware a headless q35 VM booted with
+# -kernel needs. Inputs are the packages pinned in packages.lock, fetched with `apt-get download`
+# into out/debs (a cache: nothing is installed on this machine) and unpacked with dpkg-deb -x.
+# A second run with the same lock finds everything cached and only re-assembles (seconds).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$here/out
+lock=$here/packages.lock
+prefix=/opt/runcvm
+
+# Programs: package, path inside the package, name in bin/.
+programs=(
+  "qemu-system-x86 /usr/bin/qemu-system-x86_64 qemu-system-x86_64"
+  "qemu-system-common /usr/lib/qemu/virtiofsd virtiofsd"
+  "e2fsprogs /sbin/mke2fs mke2fs"
+)
+# Firmware for q35 with -kernel/-initrd and -nodefaults (found by strace of a boot):
+#   bios-256k.bin      SeaBIOS, the default x86 BIOS
+#   linuxboot_dma.bin  the option ROM that loads -kernel/-initrd over fw_cfg DMA
+#   kvmvapic.bin       TPR-access patching ROM QEMU loads for the APIC under KVM
+# Not shipped: VGA BIOSes (-nodefaults, no display), iPXE ROMs (NICs get romfile=), keymaps.
+firmware=(
+  "seabios /usr/share/seabios/bios-256k.bin"
+  "qemu-system-data /usr/share/qemu/linuxboot_dma.bin"
+  "qemu-system-data /usr/share/qemu/kvmvapic.bin"
+)
+
+mkdir -p "$out/debs" "$out/unpacked"
+mapfile -t pins < <(grep -v '^#' "$lock" | grep .)
+
+# 1. Download what the cache lacks, in one apt-get call. The cache is keyed by package=version.
+deb_of() { echo "$out/debs/${1//:/%3a}.deb"; }
+want=()
+for pin in "${pins[@]}"; do [ -f "$(deb_of "$pin")" ] || want+=("$pin"); done
+if [ ${#want[@]} -gt 0 ]; then
+  echo "qemu: downloading ${#want[@]} pinned Debian packages"
+  tmp=$(mktemp -d "$out/debs/.dl.XXXXXX")
+  (cd "$tmp" && apt-get -qq -o APT::Sandbox::User=root download "${want[@]}")
+  for pin in "${want[@]}"; do
+    f=("$tmp/${pin%%=*}_"*.deb)
+    [ -f "${f[0]}" ] || { echo "qemu: apt-get download $pin produced no .deb" >&2; exit 1; }
+    mv "${f[0]}" "$(deb_of "$pin")"
+  done
+  rm -rf "$tmp"
+fi
+
+# 2. Unpack each .deb once.
+for pin in "${pins[@]}"; do
+  pkg=${pin%%=*}
+  stamp=$out/unpacked/$pkg/.pin
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$pin" ]; then
+    rm -rf "$out/unpacked/$pkg" && mkdir -p "$out/unpacked/$pkg"
+    dpkg-deb -x "$(deb_of "$pin")" "$out/unpacked/$pkg"
+    echo "$pin" > "$stamp"
+  fi
+done
+
+# 3. Assemble into a fresh tree, then swap it in.
+new=$out/root.new
+rm -rf "$new" && mkdir -p "$new/bin" "$new/lib" "$new/share/qemu"
+for p in "${programs[@]}"; do
+  read -r pkg path name <<<"$p"
+  install -m 0755 "$out/unpacked/$pkg$path" "$new/bin/$name"
+done
+for f in "${firmware[@]}"; do
+  read -r pkg path <<<"$f"
+  install -m 0644 "$(realpath "$out/unpacked/$pkg$path")" "$new/share/qemu/$(basename "$path")"
+done
+
+# Library directories of the unpacked packages, in which every DT_NEEDED name must be found.
+libdirs=()
+for pin in "${pins[@]}"; do
+  for d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu; do
+    [ -d "$out/unpacked/${pin%%=*}/$d" ] && libdirs+=("$out/unpacked/${pin%%=*}/$d")
+  done
+done
+needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
+queue=("$new"/bin/*)
+while [ ${#queue[@]} -gt 0 ]; do
+  obj=${queue[0]}; queue=("${queue[@]:1}")
+  for so in $(needed "$obj"); do
+    [ -e "$new/lib/$so" ] && continue
+    src=""
+    for d in "${libdirs[@]}"; do [ -e "$d/$so" ] && { src=$d/$so; break; }; done
+    [ -n "$src" ] || { echo "qemu: $so (needed by $(basename "$obj")) is in no pinned package: run make -C qemu pin" >&2; exit 1; }
+    install -m 0755 "$(realpath "$src")" "$new/lib/$so"
+    queue+=("$new/lib/$so")
+  done
+done
+install -m 0755 "$(realpath "$out/unpacked/libc6/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")" \
+  "$new/lib/ld-linux-x86-64.so.2"
+
+# 4. Strip, then patch. DT_RPATH (--force-rpath), not DT_RUNPATH: RPATH is searched before
+# LD_LIBRARY_PATH and applies to the libraries' own dependencies too, so whatever the container
+# image sets or ships in /lib, our binaries load only our libraries.
+strip --strip-unneeded "$new"/bin/* "$new"/lib/*.so* 2>/dev/null || true
+for b in "$new"/bin/*; do
+  patchelf --set-interpreter "$prefix/lib/ld-linux-x86-64.so.2" --force-rpath \
+    --set-rpath '$ORIGIN/../lib' "$b"
+done
+
+# 5. Record what went in, and swap.
+{
+  echo "# The Debian packages this tree was assembled from (qemu/packages.lock)."
+  printf '%s\n' "${pins[@]}"
+} > "$new/share/qemu/PACKAGES"
+rm -rf "$out/root.old"
+[ -d "$out/root" ] && mv "$out/root" "$out/root.old"
+mv "$new" "$out/root"
+rm -rf "$out/root.old"
+echo "qemu: out/root assembled: $(du -sh --apparent-size "$out/root" | cut -f1)" \
+  "($(ls "$out/root/lib" | wc -l) libraries, $(ls "$out/root/share/qemu" | wc -l) firmware files)"
