@@ -1,0 +1,133 @@
+#include "common/qemu.h"
+
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/fd.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace runcvm {
+
+std::string_view AccelName(Accel accel) { return accel == Accel::kKvm ? "kvm" : "tcg"; }
+
+namespace {
+
+// Usable means what QEMU itself will need: read-write access and the stable API (12).
+absl::Status ProbeKvm(const std::string& device) {
+  UniqueFd fd(open(device.c_str(), O_RDWR | O_CLOEXEC));
+  if (!fd.valid()) return ErrnoError(errno, absl::StrCat("open ", device));
+  int version = ioctl(fd.get(), KVM_GET_API_VERSION, 0);
+  if (version < 0) return ErrnoError(errno, absl::StrCat("KVM_GET_API_VERSION on ", device));
+  if (version != KVM_API_VERSION) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(device, ": KVM API version ", version, ", want ", KVM_API_VERSION));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string QemuOptValue(std::string_view value) {
+  std::string out;
+  for (char ch : value) {
+    out.push_back(ch);
+    if (ch == ',') out.push_back(',');
+  }
+  return out;
+}
+
+absl::StatusOr<Accel> ChooseAccelerator(std::string_view requested, const std::string& kvm_device) {
+  if (requested == "tcg") {
+    LogInfo("accelerator: tcg (RUNCVM_ACCEL=tcg)");
+    return Accel::kTcg;
+  }
+  if (requested != "auto" && requested != "" && requested != "kvm") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("RUNCVM_ACCEL='", requested, "': want auto, kvm or tcg"));
+  }
+  absl::Status kvm = ProbeKvm(kvm_device);
+  if (kvm.ok()) {
+    LogInfo("accelerator: kvm");
+    return Accel::kKvm;
+  }
+  if (requested == "kvm") return Annotate(kvm, "RUNCVM_ACCEL=kvm but KVM is unusable");
+  LogWarning(absl::StrCat("no usable KVM (", kvm.message(),
+                          "): the VM runs under TCG emulation, much slower"));
+  return Accel::kTcg;
+}
+
+std::vector<std::string> QemuArgs(const QemuConfig& c) {
+  std::vector<std::string> a;
+  auto add = [&a](std::initializer_list<std::string> args) { a.insert(a.end(), args); };
+  if (!c.loader.empty()) a.push_back(c.loader);
+  a.push_back(c.qemu_binary);
+
+  // A headless q35 without the legacy devices nobody here uses; -nodefaults drops the default
+  // NIC, VGA, serial, parallel and monitor, -no-reboot turns a guest reboot into QEMU's exit.
+  add({"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"});
+  add({"-machine", "q35,vmport=off,smbus=off,sata=off,usb=off"});
+  if (c.accel == Accel::kKvm) {
+    add({"-accel", "kvm", "-cpu", "host"});
+  } else {
+    std::string tcg = "tcg,thread=multi";
+    if (c.tcg_tb_size_mib > 0) absl::StrAppend(&tcg, ",tb-size=", c.tcg_tb_size_mib);
+    add({"-accel", tcg, "-cpu", "max"});
+  }
+  if (!c.firmware_dir.empty()) add({"-L", c.firmware_dir});
+  add({"-smp", absl::StrCat(c.cpus), "-m", absl::StrCat(c.memory_mib, "M")});
+  // vhost-user-fs needs guest RAM virtiofsd can map: a shared memfd, attached as NUMA node 0.
+  add({"-object", absl::StrCat("memory-backend-memfd,id=mem,size=", c.memory_mib, "M,share=on"),
+       "-numa", "node,memdev=mem"});
+
+  add({"-chardev", absl::StrCat("socket,id=virtiofs,path=", QemuOptValue(c.virtiofs_socket)), "-device",
+       absl::StrCat("vhost-user-fs-pci,chardev=virtiofs,tag=", kVirtiofsTag)});
+
+  // One virtio-serial controller: the console first, so it is hvc0, then the control port.
+  add({"-device", "virtio-serial-pci,id=vser"});
+  if (!c.console_path.empty()) {
+    add({"-chardev", absl::StrCat("file,id=console,path=", QemuOptValue(c.console_path)),
+         "-device", "virtconsole,bus=vser.0,chardev=console"});
+  }
+  add({"-chardev", absl::StrCat("socket,id=ctl,path=", QemuOptValue(c.control_socket)), "-device",
+       absl::StrCat("virtserialport,bus=vser.0,chardev=ctl,name=", kControlPortName)});
+
+  // The guest's exit code channel (qemu-exit): a write to port 0x501 ends QEMU.
+  add({"-device", "isa-debug-exit,iobase=0x501,iosize=2"});
+  add({"-device", "virtio-rng-pci"});
+
+  for (size_t i = 0; i < c.nics.size(); ++i) {
+    const QemuNic& nic = c.nics[i];
+    std::string id = absl::StrCat("net", i);
+    std::string netdev = nic.tap_fd >= 0 ? absl::StrCat("tap,id=", id, ",fd=", nic.tap_fd)
+                                         : absl::StrCat("tap,id=", id, ",ifname=", QemuOptValue(nic.ifname),
+                                                        ",script=no,downscript=no");
+    // romfile= : no iPXE option ROM; the kernel is loaded directly.
+    std::string device = absl::StrCat("virtio-net-pci,netdev=", id, ",romfile=");
+    if (!nic.mac.empty()) absl::StrAppend(&device, ",mac=", nic.mac);
+    add({"-netdev", netdev, "-device", device});
+  }
+  for (size_t i = 0; i < c.disks.size(); ++i) {
+    const QemuDisk& disk = c.disks[i];
+    std::string id = absl::StrCat("disk", i);
+    std::string drive = absl::StrCat("file=", QemuOptValue(disk.path), ",format=", disk.format, ",if=none,id=",
+                                     id, ",cache=writeback");
+    if (disk.read_only) absl::StrAppend(&drive, ",readonly=on");
+    std::string device = absl::StrCat("virtio-blk-pci,drive=", id);
+    if (!disk.serial.empty()) absl::StrAppend(&device, ",serial=", QemuOptValue(disk.serial));
+    add({"-drive", drive, "-device", device});
+  }
+
+  add({"-kernel", c.kernel});
+  if (!c.initrd.empty()) add({"-initrd", c.initrd});
+  if (!c.append.empty()) add({"-append", c.append});
+  return a;
+}
+
+}  // namespace runcvm

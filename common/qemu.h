@@ -1,0 +1,72 @@
+// Launching the VM: which accelerator to use, and QEMU's command line for it. The command line is
+// a pure function of a QemuConfig so that every flag is covered by unit tests; the one probe of
+// the host (/dev/kvm) sits in ChooseAccelerator.
+#ifndef RUNCVM_COMMON_QEMU_H_
+#define RUNCVM_COMMON_QEMU_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace runcvm {
+
+enum class Accel { kKvm, kTcg };
+std::string_view AccelName(Accel accel);
+
+// `requested` is RUNCVM_ACCEL: "auto" (or empty) picks KVM when /dev/kvm opens read-write and
+// answers KVM_GET_API_VERSION, else TCG with a warning; "kvm" fails without a usable /dev/kvm;
+// "tcg" always emulates. Logs the choice. `kvm_device` is a seam for tests.
+absl::StatusOr<Accel> ChooseAccelerator(std::string_view requested,
+                                        const std::string& kvm_device = "/dev/kvm");
+
+// The virtio-fs tag the initramfs mounts as the root (root=runcvmfs).
+inline constexpr std::string_view kVirtiofsTag = "runcvmfs";
+// The virtio-serial port name of the control channel (/dev/virtio-ports/runcvm.ctl in the VM).
+inline constexpr std::string_view kControlPortName = "runcvm.ctl";
+
+struct QemuNic {
+  int tap_fd = -1;      // an open tap (inherited by QEMU), or
+  std::string ifname;   // a tap device QEMU opens itself
+  std::string mac;      // "52:54:00:..."
+};
+
+struct QemuDisk {
+  std::string path;
+  std::string format = "raw";
+  std::string serial;   // /dev/disk/by-id/virtio-<serial> in the VM
+  bool read_only = false;
+};
+
+struct QemuConfig {
+  std::string qemu_binary = "/opt/runcvm/bin/qemu-system-x86_64";
+  // When set, argv starts with this dynamic loader: a staged bundle outside /opt/runcvm cannot
+  // rely on the interpreter path patched into the binary.
+  std::string loader;
+  std::string firmware_dir = "/opt/runcvm/share/qemu";  // -L
+  Accel accel = Accel::kTcg;
+  // TCG translation-cache size; 0 keeps QEMU's default (1 GiB of reserved address space).
+  int tcg_tb_size_mib = 0;
+  int cpus = 1;
+  int memory_mib = 512;
+  std::string kernel;
+  std::string initrd;
+  std::string append;
+  std::string virtiofs_socket;  // vhost-user socket served by virtiofsd
+  std::string control_socket;   // a listening unix socket QEMU connects to (runcvm.ctl)
+  // Kernel console (hvc0): a file or a /dev/fd/N path QEMU writes to; empty for none.
+  std::string console_path;
+  std::vector<QemuNic> nics;
+  std::vector<QemuDisk> disks;
+};
+
+// A value inside a QEMU option list ("path=...,id=..."): commas are doubled, QEMU's escape.
+std::string QemuOptValue(std::string_view value);
+
+// QEMU's full argv (argv[0] first) for `config`.
+std::vector<std::string> QemuArgs(const QemuConfig& config);
+
+}  // namespace runcvm
+
+#endif  // RUNCVM_COMMON_QEMU_H_
