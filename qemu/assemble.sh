@@ -17,6 +17,13 @@ programs=(
   "qemu-system-common /usr/lib/qemu/virtiofsd virtiofsd"
   "e2fsprogs /sbin/mke2fs mke2fs"
 )
+# QEMU modules (dlopen'ed): Debian builds TCG as one. QEMU looks for them at its compiled-in
+# module directory relocated to its own location: <exec dir>/../lib/x86_64-linux-gnu/qemu, which
+# is the same place whether it runs as bin/qemu-system-x86_64 or through lib/ld-linux (the exec
+# dir is then lib/). Nothing else: no display, audio, USB or spice modules in a headless VM.
+modules=(
+  "qemu-system-common /usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so"
+)
 # Firmware for q35 with -kernel/-initrd and -nodefaults (found by strace of a boot):
 #   bios-256k.bin      SeaBIOS, the default x86 BIOS
 #   linuxboot_dma.bin  the option ROM that loads -kernel/-initrd over fw_cfg DMA
@@ -65,6 +72,11 @@ for p in "${programs[@]}"; do
   read -r pkg path name <<<"$p"
   install -m 0755 "$out/unpacked/$pkg$path" "$new/bin/$name"
 done
+mkdir -p "$new/lib/x86_64-linux-gnu/qemu"
+for m in "${modules[@]}"; do
+  read -r pkg path <<<"$m"
+  install -m 0644 "$out/unpacked/$pkg$path" "$new/lib/x86_64-linux-gnu/qemu/$(basename "$path")"
+done
 for f in "${firmware[@]}"; do
   read -r pkg path <<<"$f"
   install -m 0644 "$(realpath "$out/unpacked/$pkg$path")" "$new/share/qemu/$(basename "$path")"
@@ -78,7 +90,7 @@ for pin in "${pins[@]}"; do
   done
 done
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
-queue=("$new"/bin/*)
+queue=("$new"/bin/* "$new"/lib/x86_64-linux-gnu/qemu/*.so)
 while [ ${#queue[@]} -gt 0 ]; do
   obj=${queue[0]}; queue=("${queue[@]:1}")
   for so in $(needed "$obj"); do
@@ -96,7 +108,8 @@ install -m 0755 "$(realpath "$out/unpacked/libc6/lib/x86_64-linux-gnu/ld-linux-x
 # 4. Strip, then patch. DT_RPATH (--force-rpath), not DT_RUNPATH: RPATH is searched before
 # LD_LIBRARY_PATH and applies to the libraries' own dependencies too, so whatever the container
 # image sets or ships in /lib, our binaries load only our libraries.
-strip --strip-unneeded "$new"/bin/* "$new"/lib/*.so* 2>/dev/null || true
+strip --strip-unneeded "$new"/bin/* "$new"/lib/*.so* "$new"/lib/x86_64-linux-gnu/qemu/*.so \
+  2>/dev/null || true
 for b in "$new"/bin/*; do
   patchelf --set-interpreter "$prefix/lib/ld-linux-x86-64.so.2" --force-rpath \
     --set-rpath '$ORIGIN/../lib' "$b"
@@ -112,4 +125,4 @@ rm -rf "$out/root.old"
 mv "$new" "$out/root"
 rm -rf "$out/root.old"
 echo "qemu: out/root assembled: $(du -sh --apparent-size "$out/root" | cut -f1)" \
-  "($(ls "$out/root/lib" | wc -l) libraries, $(ls "$out/root/share/qemu" | wc -l) firmware files)"
+  "($(ls "$out/root/lib" | grep -c '\.so') libraries, $(ls "$out/root/share/qemu" | wc -l) firmware files)"
