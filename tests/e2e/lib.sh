@@ -210,17 +210,27 @@ vm_only() {
 }
 
 e2e_finish() {
+  e2e_report_stuck
   echo "$e2e_passed passed, $e2e_failed failed, $e2e_skipped skipped"
   [ "$e2e_failed" -eq 0 ]
 }
 
 # Remove every container this run-case created (best effort, bounded: a broken runtime must not
-# make cleanup hang).
+# make cleanup hang). A container that cannot be removed in 30 s (its runtime hangs) is tried once
+# and then only reported, so it costs one timeout, not one per test.
 e2e_cleanup() {
   [ -n "$E2E_PREFIX" ] || return 0
-  _ids=$(timeout 30 "$DOCKER" ps -aq --filter "name=^/$E2E_PREFIX" 2>/dev/null)
-  [ -n "$_ids" ] && timeout 60 "$DOCKER" rm -f $_ids >/dev/null 2>&1
+  for _id in $(timeout 30 "$DOCKER" ps -aq --filter "name=^/$E2E_PREFIX" 2>/dev/null); do
+    grep -qx "$_id" "$E2E_TMP/stuck" 2>/dev/null && continue
+    timeout 30 "$DOCKER" rm -f "$_id" >/dev/null 2>&1 || echo "$_id" >>"$E2E_TMP/stuck"
+  done
   return 0
+}
+
+e2e_report_stuck() {
+  [ -s "$E2E_TMP/stuck" ] || return 0
+  echo "WARNING: could not remove containers (their runtime hangs; kill its processes, then docker rm -f):"
+  timeout 30 "$DOCKER" ps -a --no-trunc --filter "name=^/$E2E_PREFIX" --format '  {{.ID}} {{.Names}} {{.Status}}'
 }
 
 # --- setup: dockerd, the runtime, the images -----------------------------------------------------
@@ -245,10 +255,14 @@ e2e_register_runtime() {
   _path=$1 _conf=${E2E_DAEMON_JSON:-/etc/docker/daemon.json}
   [ "$(e2e_runtime_path "$E2E_RUNTIME")" = "$_path" ] && return 0
   mkdir -p "$(dirname "$_conf")"
-  [ -s "$_conf" ] || echo '{}' >"$_conf"
-  jq --arg n "$E2E_RUNTIME" --arg p "$_path" '.runtimes[$n] = {path: $p}' "$_conf" >"$_conf.e2e.tmp" ||
-    { rm -f "$_conf.e2e.tmp"; e2e_die "$_conf is not valid JSON"; }
-  mv "$_conf.e2e.tmp" "$_conf"
+  # The same lock as tests/e2e/capture-config, which edits this file too.
+  (
+    flock 8
+    [ -s "$_conf" ] || echo '{}' >"$_conf"
+    jq --arg n "$E2E_RUNTIME" --arg p "$_path" '.runtimes[$n] = {path: $p}' "$_conf" >"$_conf.e2e.tmp" ||
+      { rm -f "$_conf.e2e.tmp"; exit 1; }
+    mv "$_conf.e2e.tmp" "$_conf"
+  ) 8>/tmp/runcvm-daemon-json.lock || e2e_die "cannot add runtime $E2E_RUNTIME to $_conf (not valid JSON?)"
   _pid=$(cat /var/run/docker.pid 2>/dev/null || pidof dockerd)
   [ -n "$_pid" ] || e2e_die "cannot find dockerd's pid to reload it"
   kill -HUP "$_pid"
