@@ -11,7 +11,7 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 prefix=${1:?usage: build/install.sh PREFIX}
-bin=$src/build/out/runcvm
+bin=${RUNCVM_BIN:-$src/build/out/runcvm}
 for need in "$bin" "$src/qemu/out/root/bin/qemu-system-x86_64" "$src/kernels/out/debian/latest"; do
   [ -e "$need" ] || { echo "install: $need missing: run make (binary, qemu, kernels) first" >&2; exit 1; }
 done
@@ -36,16 +36,21 @@ done
 find "$new/kernels" -name .pin -delete
 install -m 0644 "$src/VERSION" "$new/VERSION"
 
-# 2. Merge into the target file by file.
+# 2. Merge into the target file by file, rsync-style: a quick check on type, size and mtime
+# (sources are copied with their mtimes) picks what changed, so a re-install touches little.
+manifest() {  # path, type, size, mtime (files) or target (links)
+  (cd "$1" && find . -mindepth 1 ! -type d \( -type l -printf '%P\t%y\t%l\n' -o \
+    -printf '%P\t%y\t%s\t%T@\n' \)) | LC_ALL=C sort
+}
+manifest "$new" > "$new.manifest"
+manifest "$prefix" > "$new.old-manifest"
+trap 'rm -rf "$new" "$new.manifest" "$new.old-manifest"' EXIT
 cd "$new"
-find . -mindepth 1 -type d | while read -r d; do mkdir -p "$prefix/$d"; done
-find . -mindepth 1 ! -type d | while read -r f; do
-  t=$prefix/${f#./}
-  if [ -L "$f" ]; then
-    [ -L "$t" ] && [ "$(readlink "$f")" = "$(readlink "$t")" ] && continue
-  elif [ -f "$t" ] && [ ! -L "$t" ] && cmp -s "$f" "$t"; then
-    continue
-  fi
+find . -mindepth 1 -type d | while read -r d; do
+  [ -d "$prefix/$d" ] && [ ! -L "$prefix/$d" ] || { rm -f "$prefix/$d"; mkdir -p "$prefix/$d"; }
+done
+LC_ALL=C comm -23 "$new.manifest" "$new.old-manifest" | cut -f1 | while read -r f; do
+  t=$prefix/$f
   [ -d "$t" ] && [ ! -L "$t" ] && rm -rf "$t"
   cp -a "$f" "$t.runcvm-new" && mv -fT "$t.runcvm-new" "$t"
 done

@@ -59,7 +59,7 @@ mem=${BOOT_MEM:-256}
 accel=${BOOT_ACCEL:-tcg}
 if [ "$accel" = kvm ]; then accel_args="-accel kvm -cpu host"
 else accel_args="-accel tcg,thread=multi${BOOT_TCG_OPTS:-} -cpu max"; fi
-append="${BOOT_RDINIT:-rdinit=/runcvm-initramfs} root=runcvmfs rootfstype=virtiofs rw init=/init.sh console=hvc0 quiet panic=-1"
+append="${BOOT_RDINIT:-rdinit=/runcvm-initramfs} root=runcvmfs rootfstype=virtiofs rw init=/init.sh console=hvc0 ${BOOT_EXTRA_APPEND-quiet} panic=-1"
 
 start=$(date +%s%N)
 # shellcheck disable=SC2086
