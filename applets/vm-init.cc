@@ -1,17 +1,65 @@
 // vm-init
 //
-// Not yet implemented: this applet's behaviour belongs to a later issue.
+// PID 1 of the VM, exec'd by the initramfs once the container's filesystem is the root. Makes
+// the VM look like the container (/proc, /sys, /dev, hostname, tmpfs mounts), then runs the
+// guest agent: the workload starts in its own PID and mount namespaces, exactly as a container's
+// process would, and its stdio, signals and exit status travel over the control port. When the
+// workload has exited and the container has its status, the VM powers off.
+#include <sys/reboot.h>
+#include <unistd.h>
+
 #include "applets/applets.h"
 #include "common/exit_code.h"
+#include "common/guest_agent.h"
+#include "common/guest_setup.h"
+#include "common/launch_spec.h"
 #include "common/log.h"
+#include "common/process_spec.h"
+#include "common/status.h"
+#include "common/virtio_port.h"
 
 namespace runcvm {
 
-extern const std::string_view kVmInitUsage = "Usage: vm-init\n\nNot yet implemented.\n";
+extern const std::string_view kVmInitUsage =
+    "Usage: vm-init\n\n"
+    "PID 1 inside the VM: restores the container's environment and runs the workload.\n";
+
+namespace {
+
+constexpr char kGuestInitPath[] = "/opt/runcvm/bin/runcvm-init";
+
+absl::StatusOr<int> RunVm() {
+  RETURN_IF_ERROR(MountContainerFilesystems());
+  RETURN_IF_ERROR(BringUpLoopback());
+  ASSIGN_OR_RETURN(LaunchSpec launch, ReadLaunchSpec());
+  RETURN_IF_ERROR(SetHostname(launch.hostname));
+  RETURN_IF_ERROR(MountGuestMounts(launch.guest_mounts));
+  ASSIGN_OR_RETURN(ProcessSpec workload, ParseProcessSpec(launch.process));
+  StripRuncvmEnvironment(workload);
+  ASSIGN_OR_RETURN(UniqueFd port, OpenVirtioPort(protocol::kPortName));
+
+  auto start_workload = [&launch, &workload]() -> absl::Status {
+    RETURN_IF_ERROR(MountProcForNewPidNamespace());
+    if (launch.readonly_root) RETURN_IF_ERROR(RemountRootReadOnly());
+    if (launch.init) {
+      const char* argv[] = {kGuestInitPath, "--guest", nullptr};
+      execv(kGuestInitPath, const_cast<char**>(argv));
+      return ErrnoError(errno, absl::StrCat("exec ", kGuestInitPath));
+    }
+    return ApplyProcessSpecAndExec(workload);
+  };
+  GuestAgent agent(std::move(port), launch.terminal, start_workload);
+  return agent.Run();
+}
+
+}  // namespace
 
 int VmInitMain(int argc, char** argv) {
-  LogError("not yet implemented");
-  return kExitRuncvmFailed;
+  absl::StatusOr<int> code = RunVm();
+  if (!code.ok()) LogError(code.status().message());  // the console: see the container's log
+  sync();
+  reboot(RB_POWER_OFF);
+  return code.ok() ? *code : kExitRuncvmFailed;
 }
 
 }  // namespace runcvm

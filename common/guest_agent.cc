@@ -1,0 +1,219 @@
+#include "common/guest_agent.h"
+
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+
+#include <fcntl.h>
+
+#include <cerrno>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/exit_code.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "common/process_spec.h"
+#include "common/session_spawn.h"
+#include "common/status.h"
+
+namespace runcvm {
+namespace {
+
+using protocol::Frame;
+using protocol::Type;
+
+// How long the agent waits for the container side to acknowledge the workload's exit before it
+// powers off regardless (the host may have been killed).
+constexpr absl::Duration kCloseTimeout = absl::Seconds(10);
+
+}  // namespace
+
+void StripRuncvmEnvironment(ProcessSpec& spec) {
+  std::erase_if(spec.env, [](const std::string& entry) { return entry.starts_with("RUNCVM_"); });
+}
+
+std::optional<int> RequestedExitCode() {
+  for (const char* path : {"/.runcvm/exit-code", "/.runcvm/exitcode"}) {
+    absl::StatusOr<std::string> text = ReadFile(path);
+    int code;
+    if (text.ok() && absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &code)) {
+      return code & 0xff;
+    }
+  }
+  return std::nullopt;
+}
+
+GuestAgent::GuestAgent(UniqueFd port, bool workload_terminal,
+                       std::function<absl::Status()> start_workload)
+    : channel_(std::move(port)),
+      workload_terminal_(workload_terminal),
+      start_workload_(std::move(start_workload)) {}
+
+GuestAgent::Session& GuestAgent::AddSession(uint32_t id, bool terminal, SpawnedProcess spawned) {
+  Session& session = sessions_[id];
+  session.pid = spawned.pid;
+  session.relay = std::make_unique<StreamRelay>(id, [this](Frame f) { channel_.Send(f); });
+  SpawnedStdio& io = spawned.stdio;
+  if (terminal) {
+    // One pty: its output is the session's stdout, its input the session's stdin (as runc).
+    session.pty_master = std::move(io.pty_master);
+    int input = fcntl(session.pty_master.get(), F_DUPFD_CLOEXEC, 3);
+    session.relay->AddSource(protocol::kStdout, io.stdout_read.release(), true);
+    session.relay->AddSink(protocol::kStdin, input, true, false);
+  } else {
+    session.relay->AddSource(protocol::kStdout, io.stdout_read.release(), true);
+    session.relay->AddSource(protocol::kStderr, io.stderr_read.release(), true);
+    session.relay->AddSink(protocol::kStdin, io.stdin_write.release(), true, true);
+  }
+  return session;
+}
+
+absl::Status GuestAgent::StartWorkload() {
+  ASSIGN_OR_RETURN(SpawnedProcess spawned,
+                   SpawnSession(workload_terminal_, Namespaces::kNew, -1, start_workload_));
+  workload_pid_ = spawned.pid;
+  AddSession(protocol::kWorkloadSession, workload_terminal_, std::move(spawned));
+  return absl::OkStatus();
+}
+
+void GuestAgent::StartExec(uint32_t id, const std::string& spec_json) {
+  auto fail = [&](const absl::Status& status) {
+    channel_.Send(protocol::Exit(id, ExitCodeForError(status),
+                                 absl::StrCat(status.message(), "\n")));
+  };
+  if (id == protocol::kWorkloadSession || sessions_.contains(id) || workload_reported_) {
+    return fail(absl::FailedPreconditionError("exec: the container is not running"));
+  }
+  absl::StatusOr<Json> doc = ParseJson(spec_json, "exec request");
+  if (!doc.ok()) return fail(doc.status());
+  const Json* process = FindMember(*doc, "process");
+  if (process == nullptr) return fail(absl::InvalidArgumentError("exec request: no process"));
+  absl::StatusOr<ProcessSpec> spec = ParseProcessSpec(*process);
+  if (!spec.ok()) return fail(spec.status());
+  StripRuncvmEnvironment(*spec);
+  absl::StatusOr<SpawnedProcess> spawned =
+      SpawnSession(spec->terminal, Namespaces::kJoin, workload_pid_,
+                   [&spec] { return ApplyProcessSpecAndExec(*spec); });
+  if (!spawned.ok()) return fail(spawned.status());
+  AddSession(id, spec->terminal, std::move(*spawned));
+}
+
+void GuestAgent::OnFrame(Frame frame) {
+  if (frame.type == Type::kOpen) return StartExec(frame.session, frame.payload);
+  auto it = sessions_.find(frame.session);
+  if (it == sessions_.end()) return;  // a session that has already ended
+  Session& session = it->second;
+  switch (frame.type) {
+    case Type::kData:
+    case Type::kEof:
+    case Type::kCredit:
+      session.relay->OnFrame(frame);
+      break;
+    case Type::kResize:
+      if (absl::StatusOr<protocol::WindowSize> size = protocol::DecodeResize(frame.payload);
+          size.ok() && session.pty_master.valid()) {
+        winsize ws{size->rows, size->cols, 0, 0};
+        ioctl(session.pty_master.get(), TIOCSWINSZ, &ws);
+      }
+      break;
+    case Type::kSignal:
+      if (absl::StatusOr<uint32_t> sig = protocol::DecodeU32(frame.payload);
+          sig.ok() && !session.exited) {
+        kill(session.pid, static_cast<int>(*sig));
+      }
+      break;
+    case Type::kClose:
+      if (frame.session == protocol::kWorkloadSession) closed_by_host_ = true;
+      break;
+    default:
+      break;
+  }
+}
+
+void GuestAgent::ReapChildren() {
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) return;
+    for (auto& [id, session] : sessions_) {
+      if (session.pid == pid && !session.exited) {
+        session.exited = true;
+        session.exit_code = ExitCodeFromWaitStatus(status);
+      }
+    }
+  }
+}
+
+void GuestAgent::ReportFinishedSessions() {
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    Session& session = it->second;
+    // EXIT follows all of the session's output (protocol.md, "Order").
+    if (!session.exited || session.exit_sent || !session.relay->SourcesDone()) {
+      ++it;
+      continue;
+    }
+    uint32_t id = it->first;
+    int code = session.exit_code;
+    if (id == protocol::kWorkloadSession) {
+      code = RequestedExitCode().value_or(code);
+      workload_exit_code_ = code;
+      workload_reported_ = true;
+    }
+    channel_.Send(protocol::Exit(id, code));
+    session.exit_sent = true;
+    if (id == protocol::kWorkloadSession) {
+      ++it;
+    } else {
+      it = sessions_.erase(it);
+    }
+  }
+}
+
+absl::StatusOr<int> GuestAgent::Run() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signal_fd_.reset(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+  if (!signal_fd_.valid()) return ErrnoError(errno, "signalfd");
+
+  RETURN_IF_ERROR(Annotate(StartWorkload(), "start the workload"));
+  channel_.Send(protocol::Hello());
+
+  absl::Time close_deadline = absl::InfiniteFuture();
+  while (!closed_by_host_) {
+    Poller poller;
+    channel_.Register(poller, [this](Frame f) { OnFrame(std::move(f)); });
+    for (auto& [id, session] : sessions_) session.relay->Register(poller);
+    poller.Watch(signal_fd_.get(), POLLIN, [this](short) {
+      signalfd_siginfo info;
+      while (read(signal_fd_.get(), &info, sizeof info) == sizeof info) {
+      }
+      ReapChildren();
+    });
+    int timeout_ms = -1;
+    if (workload_reported_) {
+      if (close_deadline == absl::InfiniteFuture()) close_deadline = absl::Now() + kCloseTimeout;
+      timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(close_deadline - absl::Now()));
+      if (timeout_ms <= 0) {
+        LogWarning("no acknowledgement of the exit status from the container; powering off");
+        break;
+      }
+    }
+    RETURN_IF_ERROR(poller.Wait(timeout_ms));
+    ReapChildren();
+    ReportFinishedSessions();
+    if (!channel_.open()) {
+      if (workload_reported_) break;
+      return Annotate(channel_.closed(), "control channel");
+    }
+  }
+  (void)channel_.Flush(1000);
+  return workload_exit_code_;
+}
+
+}  // namespace runcvm

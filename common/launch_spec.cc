@@ -1,0 +1,45 @@
+#include "common/launch_spec.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+
+namespace runcvm {
+
+absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc) {
+  LaunchSpec spec;
+  const Json* process = FindMember(doc, "process");
+  if (process == nullptr || !process->is_object()) {
+    return absl::InvalidArgumentError("launch spec: missing process");
+  }
+  spec.process = *process;
+  spec.terminal = GetBool(*process, "terminal").value_or(false);
+  spec.hostname = GetString(doc, "hostname").value_or("");
+  spec.init = GetBool(doc, "init").value_or(false);
+  spec.readonly_root = GetBool(doc, "readonly_root").value_or(false);
+  if (const Json* mounts = FindMember(doc, "guest_mounts"); mounts != nullptr) {
+    absl::StatusOr<std::vector<GuestMount>> parsed = ParseGuestMounts(*mounts);
+    if (!parsed.ok()) return Annotate(parsed.status(), "launch spec");
+    spec.guest_mounts = std::move(*parsed);
+  }
+  const Json* vm = FindMember(doc, "vm");
+  if (vm == nullptr) return absl::InvalidArgumentError("launch spec: missing vm");
+  spec.vm.cpus = static_cast<int>(GetInt(*vm, "cpus").value_or(0));
+  spec.vm.memory_mib = static_cast<int>(GetInt(*vm, "memory_mib").value_or(512));
+  spec.vm.accel = GetString(*vm, "accel").value_or("auto");
+  spec.vm.kernel = GetString(*vm, "kernel").value_or("");
+  spec.vm.initrd = GetString(*vm, "initrd").value_or("");
+  spec.vm.kernel_append = GetString(*vm, "kernel_append").value_or("");
+  spec.vm.kernel_debug = GetBool(*vm, "kernel_debug").value_or(false);
+  if (spec.vm.kernel.empty()) return absl::InvalidArgumentError("launch spec: missing vm.kernel");
+  if (spec.vm.memory_mib <= 0) return absl::InvalidArgumentError("launch spec: bad vm.memory_mib");
+  return spec;
+}
+
+absl::StatusOr<LaunchSpec> ReadLaunchSpec(const std::string& path) {
+  ASSIGN_OR_RETURN(Json doc, ReadJsonFile(path));
+  absl::StatusOr<LaunchSpec> spec = ParseLaunchSpec(doc);
+  if (!spec.ok()) return Annotate(spec.status(), path);
+  return spec;
+}
+
+}  // namespace runcvm

@@ -1,0 +1,42 @@
+// The launch spec: what the runtime decided on the host at `create` (runcvm.json, bind-mounted
+// read-only at /.runcvm/runcvm.json), read by init in the container and vm-init in the VM.
+#ifndef RUNCVM_COMMON_LAUNCH_SPEC_H_
+#define RUNCVM_COMMON_LAUNCH_SPEC_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/guest_setup.h"
+#include "common/json.h"
+
+namespace runcvm {
+
+inline constexpr char kLaunchSpecPath[] = "/.runcvm/runcvm.json";
+
+struct VmSpec {
+  int cpus = 0;  // 0: as many as the container may use
+  int memory_mib = 512;
+  std::string accel = "auto";
+  std::string kernel;
+  std::string initrd;
+  std::string kernel_append;
+  bool kernel_debug = false;
+};
+
+struct LaunchSpec {
+  Json process;  // the OCI process object Docker asked for
+  std::string hostname;
+  bool init = false;
+  bool readonly_root = false;
+  std::vector<GuestMount> guest_mounts;
+  VmSpec vm;
+  bool terminal = false;  // process.terminal, for convenience
+};
+
+absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc);
+absl::StatusOr<LaunchSpec> ReadLaunchSpec(const std::string& path = kLaunchSpecPath);
+
+}  // namespace runcvm
+
+#endif  // RUNCVM_COMMON_LAUNCH_SPEC_H_
