@@ -36,12 +36,15 @@ for pkg in $missing; do
 done
 fi
 
-# Debian configures its Abseil for a shared-library ABI (its own string_view/optional types in an
-# inline namespace, configure.diff). We link Abseil statically into one binary and want
-# absl::string_view to be std::string_view, so that one Debian patch is taken back out.
+# Debian configures its Abseil for a shared-library ABI: its own string_view/optional types in an
+# inline namespace (configure.diff) and an as-needed libatomic link for armel (latomic.diff, whose
+# --push-state the Zig linker rejects). We link Abseil statically into one x86-64 binary, with
+# absl::string_view being std::string_view, so those two Debian patches are taken back out.
 for d in "$dest"/abseil-*; do
-  if [ -f "$d/debian/patches/configure.diff" ] && [ ! -e "$d/.runcvm-unconfigured" ]; then
-    patch -s -R -p1 -d "$d" < "$d/debian/patches/configure.diff"
-    touch "$d/.runcvm-unconfigured"
-  fi
+  for p in configure.diff latomic.diff; do
+    if [ -f "$d/debian/patches/$p" ] && [ ! -e "$d/.runcvm-reverted-$p" ]; then
+      patch -s -R -p1 -d "$d" < "$d/debian/patches/$p"
+      touch "$d/.runcvm-reverted-$p"
+    fi
+  done
 done
