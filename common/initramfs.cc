@@ -116,10 +116,16 @@ absl::Status LoadWantedModules() {
 }
 
 // The kernel opened /dev/console for us only if the console existed when it started rdinit;
-// with console=hvc0 it appears once virtio_console is loaded, so stdio is (re)attached here and
-// vm-init inherits it. Without a console, stdio is /dev/null rather than closed descriptors.
-void AttachConsole() {
-  int fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+// with console=hvc0 it appears once virtio_console is loaded and the host's console port has been
+// announced, which virtio_console handles asynchronously (a work item on its control queue). So
+// stdio is (re)attached after the root mount, retrying briefly while a hvc console is expected,
+// and vm-init inherits it. Without a console, stdio is /dev/null rather than closed descriptors.
+void AttachConsole(bool expect_hvc) {
+  int fd = -1;
+  for (int attempt = 0; fd < 0 && attempt < (expect_hvc ? 50 : 1); ++attempt) {
+    if (attempt > 0) usleep(10 * 1000);
+    fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  }
   if (fd < 0) fd = open("/dev/null", O_RDWR | O_CLOEXEC);
   if (fd < 0) return;
   for (int i = 0; i < 3; ++i) dup2(fd, i);
@@ -205,11 +211,12 @@ absl::Status RunInitramfs() {
   RETURN_IF_ERROR(Mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755"));
   RETURN_IF_ERROR(Mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
   RETURN_IF_ERROR(Mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC));
-  RETURN_IF_ERROR(LoadWantedModules());
-  AttachConsole();
   ASSIGN_OR_RETURN(std::string cmdline, ReadFile("/proc/cmdline"));
   BootParams params = ParseBootParams(cmdline);
-  RETURN_IF_ERROR(MountRoot(params));
+  RETURN_IF_ERROR(LoadWantedModules());
+  absl::Status mounted = MountRoot(params);
+  AttachConsole(absl::StrContains(cmdline, "console=hvc"));
+  RETURN_IF_ERROR(mounted);
   RETURN_IF_ERROR(SwitchRoot(params));
 
   std::vector<char*> argv;
