@@ -7,14 +7,14 @@
 #   vm_only NAME FN EXPECTED    run FN under runcvm; its output must equal EXPECTED. runc is run as a
 #                               negative control: it must NOT give EXPECTED, or the case cannot tell
 #                               a VM from a container
-# FN runs in a fresh `sh` with $RT set to the runtime name; what it prints on stdout is compared,
+# FN runs in a fresh `sh` with $RUNTIME set to the runtime name; what it prints on stdout is compared,
 # its stderr is shown on failure. Inside FN use drun/dk (docker with a timeout), assert_eq,
 # assert_contains, wait_logs, and the images $BUSYBOX and $STATIC.
 #
 # Knobs: E2E_RUNTIMES (default "runc runcvm-e2e"; "runc" validates the cases without runcvm),
 # RUNCVM_E2E_RUNTIME (the name registered), RUNCVM_STAGE (the staged bundle), E2E_TIMEOUT (seconds
 # per docker command, default 180), E2E_TEST_TIMEOUT (seconds per FN, default 420), DOCKER,
-# E2E_VERBOSE=1 (print every output).
+# E2E_VERBOSE=1 (print every output), E2E_NO_PROBE=1 (skip the is-it-a-VM probe).
 
 DOCKER=${DOCKER:-/usr/bin/docker}
 E2E_RUNTIME=${RUNCVM_E2E_RUNTIME:-runcvm-e2e}
@@ -34,13 +34,13 @@ e2e_die() { printf 'e2e: %s\n' "$*" >&2; exit 1; }
 dk() { timeout --foreground -k 10 "$E2E_TIMEOUT" "$DOCKER" "$@"; }
 
 # A fresh container name; everything named with $E2E_PREFIX is removed after each test.
-cname() { printf '%s%s-%s\n' "$E2E_PREFIX" "$RT" "$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"; }
+cname() { printf '%s%s-%s\n' "$E2E_PREFIX" "$RUNTIME" "$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"; }
 
 # docker run under the runtime being tested, removed on exit.
-drun() { dk run --rm --runtime "$RT" --name "$(cname)" "$@"; }
+drun() { dk run --rm --runtime "$RUNTIME" --name "$(cname)" "$@"; }
 
 # docker run -d under the runtime being tested, named $1 and kept after exit for inspection.
-drun_d() { _n=$1; shift; dk run -d --runtime "$RT" --name "$_n" "$@" >/dev/null; }
+drun_d() { _n=$1; shift; dk run -d --runtime "$RUNTIME" --name "$_n" "$@" >/dev/null; }
 
 # wait_logs CONTAINER PATTERN [SECONDS]: until `docker logs` shows PATTERN (grep -E). Boots under
 # TCG take several seconds, hence the generous default.
@@ -116,7 +116,7 @@ assert_not_contains() {  # assert_not_contains WHAT HAYSTACK NEEDLE
 e2e_passed=0 e2e_failed=0 e2e_skipped=0
 e2e_broken=""  # runtimes that timed out once: later tests in this file fail at once, not hang again
 
-# e2e_call RUNTIME FN: run FN in a child shell with RT=RUNTIME under the per-test timeout; outputs
+# e2e_call RUNTIME FN: run FN in a child shell with $RUNTIME set, under the per-test timeout; outputs
 # in $E2E_TMP/RUNTIME.{out,err,fails}; returns FN's status (124 when it timed out).
 e2e_call() {
   _d=$E2E_TMP/$1
@@ -124,7 +124,10 @@ e2e_call() {
   case " $e2e_broken " in *" $1 "*)
     echo "not run: $1 timed out in an earlier test of this case" >"$_d.fails"; return 124 ;;
   esac
-  RT=$1 E2E_FAILS=$_d.fails E2E_CHILD=1 timeout -k 10 "$E2E_TEST_TIMEOUT" \
+  if [ "$1" = "$E2E_RUNTIME" ] && [ -n "$e2e_probe_error" ]; then
+    echo "not run: $e2e_probe_error" >"$_d.fails"; return 1
+  fi
+  RUNTIME=$1 E2E_FAILS=$_d.fails E2E_CHILD=1 timeout -k 10 "$E2E_TEST_TIMEOUT" \
     sh -c '. "$1"; . "$2"; cd "$E2E_TMP" && "$3"' sh "$SRC/tests/e2e/lib.sh" "$E2E_CASE" "$2" \
     >"$_d.out" 2>"$_d.err" </dev/null
   _rc=$?
@@ -161,14 +164,18 @@ both() {
     e2e_call "$_rt" "$_fn"
     e2e_verbose "$_rt"
     [ -s "$E2E_TMP/$_rt.fails" ] && _ok=0
+    grep -q '^not run:' "$E2E_TMP/$_rt.fails" && continue
     if [ $# -ge 3 ] && ! cmp -s "$E2E_TMP/expected" "$E2E_TMP/$_rt.out"; then
       _ok=0
+      _label=expected
+      [ "$_rt" != runc ] && e2e_has_runtime runc && cmp -s "$E2E_TMP/expected" "$E2E_TMP/runc.out" &&
+        _label="expected (= runc)"
       echo "  $_rt output differs from the expected one:"
-      diff -u --label expected --label "$_rt" "$E2E_TMP/expected" "$E2E_TMP/$_rt.out" | sed 's/^/    /'
+      diff -u --label "$_label" --label "$_rt" "$E2E_TMP/expected" "$E2E_TMP/$_rt.out" | sed 's/^/    /'
     fi
   done
   if [ $# -lt 3 ] && e2e_has_runtime runc && e2e_has_runtime "$E2E_RUNTIME" &&
-     ! cmp -s "$E2E_TMP/runc.out" "$E2E_TMP/$E2E_RUNTIME.out"; then
+     ! grep -q '^not run:' "$E2E_TMP/$E2E_RUNTIME.fails" && ! cmp -s "$E2E_TMP/runc.out" "$E2E_TMP/$E2E_RUNTIME.out"; then
     _ok=0
     echo "  $E2E_RUNTIME differs from runc (the oracle):"
     diff -u --label runc --label "$E2E_RUNTIME" "$E2E_TMP/runc.out" "$E2E_TMP/$E2E_RUNTIME.out" | sed 's/^/    /'
@@ -199,7 +206,8 @@ vm_only() {
     e2e_verbose "$E2E_RUNTIME"
     if [ -s "$E2E_TMP/$E2E_RUNTIME.fails" ] || ! cmp -s "$E2E_TMP/expected" "$E2E_TMP/$E2E_RUNTIME.out"; then
       _ok=0
-      diff -u --label expected --label "$E2E_RUNTIME" "$E2E_TMP/expected" "$E2E_TMP/$E2E_RUNTIME.out" | sed 's/^/    /'
+      grep -q '^not run:' "$E2E_TMP/$E2E_RUNTIME.fails" ||
+        diff -u --label expected --label "$E2E_RUNTIME" "$E2E_TMP/expected" "$E2E_TMP/$E2E_RUNTIME.out" | sed 's/^/    /'
       e2e_show "$E2E_RUNTIME"
     fi
     [ "$_ok" = 1 ] && e2e_pass "$_name [VM-specific]" || e2e_result_fail "$_name [VM-specific]"
@@ -291,6 +299,10 @@ e2e_import() {  # e2e_import IMAGE TREE CHANGE...
 }
 
 e2e_build_images() {
+  # Cheap check first: same inputs (busybox, the probe's source, this recipe) as the images'?
+  _inputs=$(cat /bin/busybox "$SRC/tests/e2e/images/argv-exit.c" "$SRC/tests/e2e/lib.sh" | sha256sum | cut -c1-16)
+  [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "runcvm-e2e.inputs"}}' "$BUSYBOX" "$STATIC" 2>/dev/null)" = \
+    "$(printf '%s\n%s' "$_inputs" "$_inputs")" ] && return 0
   _t=$(mktemp -d /tmp/runcvm-e2e-img.XXXXXX)
   # runcvm-e2e/busybox: Debian's busybox-static with its applets, three users, a sticky /tmp.
   _bb=$_t/busybox
@@ -308,13 +320,45 @@ e2e_build_images() {
     'alice:x:1000:1000:alice:/home/alice:/bin/sh' >"$_bb/etc/passwd"
   printf '%s\n' 'root:x:0:' 'staff:x:50:alice' 'nogroup:x:65534:' 'alice:x:1000:' >"$_bb/etc/group"
   chmod 1777 "$_bb/tmp"; chmod 700 "$_bb/root"; chown 1000:1000 "$_bb/home/alice"
-  e2e_import "$BUSYBOX" "$_bb" 'CMD ["/bin/sh"]'
+  e2e_import "$BUSYBOX" "$_bb" 'CMD ["/bin/sh"]' "LABEL runcvm-e2e.inputs=$_inputs"
   # runcvm-e2e/static: one static binary, nothing else (no shell, no /etc).
   mkdir -p "$_t/static"
   gcc -static -Os -s -o "$_t/static/argv-exit" "$SRC/tests/e2e/images/argv-exit.c" ||
     e2e_die "gcc -static failed (need gcc and libc6-dev)"
-  e2e_import "$STATIC" "$_t/static" 'CMD ["/argv-exit", "0", "default"]'
+  e2e_import "$STATIC" "$_t/static" 'CMD ["/argv-exit", "0", "default"]' "LABEL runcvm-e2e.inputs=$_inputs"
   rm -rf "$_t"
+}
+
+# The probe: is the runtime under test really running a VM? Its uname -r must differ from the
+# host's; otherwise (a runtime that quietly passes everything through to runc would match runc in
+# every case) or if it cannot run a container at all, every test of it fails at once with the
+# reason, instead of each one failing slowly. The verdict is cached per runtime binary (success
+# until the binary changes, failure for 10 minutes) to spare a VM boot per case file.
+e2e_probe() {
+  _bin=$(e2e_runtime_path "$E2E_RUNTIME")
+  _key=$(stat -L -c '%n %i %s %Y' "$_bin" 2>/dev/null | sha256sum | cut -c1-16)
+  _cache=/tmp/runcvm-e2e-probe.$E2E_RUNTIME
+  if [ -f "$_cache" ] && [ "$(head -n 1 "$_cache")" = "$_key" ]; then
+    e2e_probe_error=$(sed 1d "$_cache")
+    [ -z "$e2e_probe_error" ] && return 0
+    [ -n "$(find "$_cache" -mmin -10)" ] && { e2e_log "e2e: $e2e_probe_error (cached)"; return 0; }
+  fi
+  e2e_log "e2e: probing $E2E_RUNTIME ($_bin): does it boot a VM?"
+  _out=$(timeout --foreground -k 10 "$E2E_TIMEOUT" "$DOCKER" run --rm --runtime "$E2E_RUNTIME" \
+    --name "${E2E_PREFIX}probe" "$BUSYBOX" uname -r 2>"$E2E_TMP/probe.err" </dev/null)
+  _rc=$?
+  if [ "$_rc" -ne 0 ]; then
+    e2e_probe_error="probe: docker run --runtime $E2E_RUNTIME $BUSYBOX uname -r failed (rc=$_rc): $(tail -n 3 "$E2E_TMP/probe.err")"
+  elif [ "$_out" = "$(uname -r)" ]; then
+    e2e_probe_error="probe: under $E2E_RUNTIME uname -r is the host's ($_out): it does not run a VM"
+  else
+    e2e_probe_error=""
+    e2e_log "e2e: $E2E_RUNTIME runs a VM (guest kernel $_out)"
+  fi
+  printf '%s\n%s\n' "$_key" "$e2e_probe_error" >"$_cache"
+  [ -n "$e2e_probe_error" ] && e2e_log "e2e: $e2e_probe_error"
+  e2e_cleanup
+  return 0
 }
 
 # Everything a case needs before its first test; serialised with other run-case processes.
@@ -337,6 +381,7 @@ e2e_setup() {
     fi
   fi
   e2e_build_images
+  [ -n "$E2E_NO_PROBE" ] || ! e2e_has_runtime "$E2E_RUNTIME" || e2e_probe
   flock -u 9
   exec 9>&-
 }

@@ -15,7 +15,7 @@ both "docker restart runs the workload again" restarted 'started\nstopping\nstar
 
 started_again() {
   c=$(cname)
-  dk run --runtime "$RT" --name "$c" "$BUSYBOX" sh -c 'echo run; exit 5'; echo "run: rc=$?"
+  dk run --runtime "$RUNTIME" --name "$c" "$BUSYBOX" sh -c 'echo run; exit 5'; echo "run: rc=$?"
   dk start -a "$c"; echo "start -a: rc=$?"
   echo "logs:"; dk logs "$c" 2>&1
   echo "exit code: $(exit_code_of "$c")"

@@ -7,7 +7,7 @@
 
 tty_run() {  # tty_run ROWS COLS WAIT_FOR INPUT DOCKER-RUN-ARGS...
   _r=$1 _c=$2 _w=$3 _i=$4; shift 4
-  pty "$_r" "$_c" "$_w" "$_i" "$DOCKER" run --rm --runtime "$RT" --name "$(cname)" "$@" |
+  pty "$_r" "$_c" "$_w" "$_i" "$DOCKER" run --rm --runtime "$RUNTIME" --name "$(cname)" "$@" |
     grep -v 'failed to resize tty'
 }
 
