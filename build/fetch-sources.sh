@@ -10,7 +10,7 @@ apt=$dest/.apt
 mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/cache/archives/partial"
 
 # name-of-source-package  directory-glob-once-unpacked
-wanted="abseil:abseil-* simdjson:simdjson-* libcap2:libcap2-*"
+wanted="abseil:abseil-* simdjson:simdjson-* libcap2:libcap2-* libnl3:libnl3-*"
 
 missing=""
 for w in $wanted; do
