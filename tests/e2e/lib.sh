@@ -235,6 +235,15 @@ e2e_cleanup() {
   return 0
 }
 
+# Containers left by a run-case or benchmark that was killed outright (ctest's timeout kills
+# without a trap): named runcvm-e2e-<pid>-... or runcvm-bench-<pid>-... for a pid now gone.
+e2e_remove_stale() {
+  timeout 30 "$DOCKER" ps -a --format '{{.ID}} {{.Names}}' 2>/dev/null |
+    sed -nE 's/^([0-9a-f]+) runcvm-(e2e|bench)-([0-9]+)-.*/\1 \3/p' | while read -r _id _pid; do
+      kill -0 "$_pid" 2>/dev/null || timeout 30 "$DOCKER" rm -f "$_id" >/dev/null 2>&1
+    done
+}
+
 e2e_report_stuck() {
   [ -s "$E2E_TMP/stuck" ] || return 0
   echo "WARNING: could not remove containers (their runtime hangs; kill its processes, then docker rm -f):"
@@ -368,6 +377,7 @@ e2e_setup() {
   exec 9>/tmp/runcvm-e2e-setup.lock
   flock 9
   e2e_need_dockerd
+  e2e_remove_stale
   if e2e_has_runtime "$E2E_RUNTIME"; then
     if [ -n "$RUNCVM_STAGE" ] || [ -z "$RUNCVM_E2E_RUNTIME" ]; then
       _stage=${RUNCVM_STAGE:-$SRC/build/stage/opt/runcvm}
