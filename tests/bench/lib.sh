@@ -11,10 +11,11 @@ export SRC E2E_TMP
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# Milliseconds taken by a command (its output discarded); empty when it fails.
+# Milliseconds taken by a command (its stdout discarded, its stderr kept in $E2E_TMP/last.err);
+# fails when the command does.
 time_ms() {
   _t0=$(now_ms)
-  "$@" >/dev/null 2>&1 || return 1
+  "$@" >/dev/null 2>"$E2E_TMP/last.err" || return 1
   echo $(($(now_ms) - _t0))
 }
 
