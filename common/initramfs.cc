@@ -150,8 +150,14 @@ absl::Status MountRoot(const BootParams& params) {
     if (err != ENOENT && err != ENODEV && err != EINVAL && err != ENXIO) break;
     usleep(50 * 1000);
   }
-  return ErrnoError(err, absl::StrCat("mount ", params.rootfstype, " root '", params.root, "' on ",
-                                      kNewRoot));
+  absl::Status status = ErrnoError(
+      err, absl::StrCat("mount ", params.rootfstype, " root '", params.root, "' on ", kNewRoot));
+  // virtio-fs says only EINVAL when no device carries the tag.
+  if (err == EINVAL && params.rootfstype == "virtiofs") {
+    return absl::Status(status.code(), absl::StrCat(status.message(), " (no virtio-fs device tagged '",
+                                                    params.root, "'?)"));
+  }
+  return status;
 }
 
 // Frees the initramfs's memory (its files live in the rootfs, which can never be unmounted) the
