@@ -7,6 +7,8 @@ run_streams() {
 }
 both "docker run keeps stdout and stderr apart" run_streams 'stdout only: out\nstderr only: err\n'
 
+# `2>&1 1>/dev/null` keeps stderr alone, on purpose.
+# shellcheck disable=SC2069
 log_streams() {
   c=$(cname)
   drun_d "$c" "$BUSYBOX" sh -c 'echo out; echo err >&2; echo out2'
