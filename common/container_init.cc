@@ -112,6 +112,10 @@ absl::Status ContainerInit::Start() {
   if (mkdir(paths_.run_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return ErrnoError(errno, absl::StrCat("mkdir ", paths_.run_dir));
   }
+  // The container's stderr is the workload's: runcvm's own notes (the accelerator chosen, ...)
+  // go to a log in the container-only /run, and only failures are shown.
+  SetLogFile(paths_.init_log(), "text");
+  SetStderrLevel(LogLevel::kError);
   ASSIGN_OR_RETURN(VmLaunch launch, PlanVmLaunch(spec_, paths_));
   ASSIGN_OR_RETURN(ctl_listen_, ListenUnix(paths_.ctl_socket()));
   ASSIGN_OR_RETURN(exec_listen_, ListenUnix(paths_.exec_socket()));

@@ -23,6 +23,7 @@ struct ContainerPaths {
   std::string qemu_log() const { return run_dir + "/qemu.log"; }
   std::string console_log() const { return run_dir + "/console.log"; }
   std::string virtiofsd_log() const { return run_dir + "/virtiofsd.log"; }
+  std::string init_log() const { return run_dir + "/init.log"; }
 };
 
 // Everything needed to launch the VM, decided before anything is started.

@@ -20,6 +20,7 @@ struct LogState {
   std::string file;
   bool json = true;
   bool debug = false;
+  LogLevel stderr_level = LogLevel::kInfo;
 };
 
 LogState& State() {
@@ -55,6 +56,7 @@ void SetLogFile(std::string_view path, std::string_view format) {
 }
 
 void SetDebugLogging(bool enabled) { State().debug = enabled; }
+void SetStderrLevel(LogLevel level) { State().stderr_level = level; }
 bool DebugLoggingEnabled() { return State().debug; }
 
 std::string FormatJsonLogLine(LogLevel level, std::string_view message, std::string_view time) {
@@ -69,7 +71,8 @@ void Log(LogLevel level, std::string_view message) {
   std::string line = level == LogLevel::kInfo || level == LogLevel::kDebug
                          ? absl::StrCat(state.prefix, ": ", message, "\n")
                          : absl::StrCat(state.prefix, ": ", LevelName(level), ": ", message, "\n");
-  if (level != LogLevel::kDebug || state.file.empty()) {
+  bool to_stderr = level >= state.stderr_level && (level != LogLevel::kDebug || state.file.empty());
+  if (to_stderr) {
     [[maybe_unused]] ssize_t n = write(STDERR_FILENO, line.data(), line.size());
   }
   if (state.file.empty()) return;

@@ -18,6 +18,10 @@ void SetLogPrefix(std::string_view prefix);
 // containerd), else as text. An empty path turns the file log off.
 void SetLogFile(std::string_view path, std::string_view format);
 
+// Messages below `level` are not written to stderr (they still go to the log file). init uses
+// kError so that nothing but real failures mixes with the workload's own stderr.
+void SetStderrLevel(LogLevel level);
+
 // Debug messages are dropped unless enabled (RUNCVM_RUNTIME_DEBUG=1 for the runtime).
 void SetDebugLogging(bool enabled);
 bool DebugLoggingEnabled();
