@@ -28,8 +28,8 @@ file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 tmp=$(mktemp -d /tmp/runcvm-boot.XXXXXX)
 vfs_pid=""
 cleanup() {
-  [ -n "$vfs_pid" ] && kill "$vfs_pid" 2>/dev/null
-  [ "${BOOT_KEEP:-0}" = 1 ] && echo "boot-test: kept $tmp" || rm -rf "$tmp"
+  if [ -n "$vfs_pid" ]; then kill "$vfs_pid" 2>/dev/null || true; fi
+  if [ "${BOOT_KEEP:-0}" = 1 ]; then echo "boot-test: kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT INT TERM
 
