@@ -1,17 +1,192 @@
 // runtime [RUNC GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]
 //
-// Not yet implemented: this applet's behaviour belongs to a later issue.
+// The OCI runtime Docker is configured with ("runtimes": {"runcvm": {"path":
+// "/opt/runcvm/bin/runcvm-runtime"}}). It takes runc's command line, rewrites the bundle's
+// config.json on `create`/`run` (the container runs RunCVM's entrypoint, which boots the
+// workload in a VM; the VM's launch spec goes to <bundle>/runcvm.json) and the --process file on
+// `exec` (the command runs in the VM through runcvm-ctr-exec; `docker exec C --- CMD` runs CMD in
+// the container), then execs the real runc with the original arguments. Every other command goes
+// to runc untouched.
+//
+// Errors go to stderr and, as runc's JSON lines, to the --log file, where Docker reads them; the
+// exit status is 1, as runc's.
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "applets/applets.h"
-#include "common/exit_code.h"
+#include "common/config_rewrite.h"
+#include "common/exec_rewrite.h"
+#include "common/fd.h"
+#include "common/json.h"
 #include "common/log.h"
+#include "common/options.h"
+#include "common/rootfs_lookup.h"
+#include "common/runc_cli.h"
+#include "common/status.h"
 
 namespace runcvm {
 
-extern const std::string_view kRuntimeUsage = "Usage: runtime [RUNC GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\nNot yet implemented.\n";
+extern const std::string_view kRuntimeUsage =
+    "Usage: runcvm-runtime [RUNC GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "RunCVM's OCI runtime: runc's command line, with each container booted as a VM.\n"
+    "  create, run   rewrite <bundle>/config.json, write <bundle>/runcvm.json, then run runc\n"
+    "  exec          rewrite the --process file so the command runs in the VM\n"
+    "                (`docker exec C --- CMD...` runs CMD in the container instead)\n"
+    "  other         passed to runc unchanged\n"
+    "\n"
+    "runc is $RUNCVM_RUNC, else the first of /usr/bin, /usr/sbin, /usr/local/bin,\n"
+    "/usr/local/sbin, /usr/libexec/docker, $PATH that has one.\n"
+    "RUNCVM_RUNTIME_DEBUG=1 in the container's (or exec's) env logs the original and rewritten\n"
+    "JSON to /tmp/runcvm-<container id>.log on the host.\n"
+    "Invalid RUNCVM_* options, --network=host or container:, and a missing kernel fail create.\n";
+
+namespace {
+
+// runc exits 1 on any failure; containerd only looks at non-zero and at the --log file.
+constexpr int kExitRuntimeFailed = 1;
+
+// Errors that imitate runc's own (the executable check) are reported verbatim, so that Docker
+// maps them to 126/127 and users see runc's wording; the rest say they come from RunCVM.
+void Report(const absl::Status& status) {
+  LogError(ExitCodeOf(status) ? std::string(status.message())
+                              : absl::StrCat("runcvm: ", status.message()));
+}
+
+// The per-container debug log (RUNCVM_RUNTIME_DEBUG=1): what came in, what went out, any error.
+class DebugLog {
+ public:
+  DebugLog(bool enabled, const std::string& container_id) {
+    if (!enabled) return;
+    bool safe = !container_id.empty() &&
+                container_id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                               "0123456789_.-") == std::string::npos;
+    path_ = absl::StrCat("/tmp/runcvm-", safe ? container_id : absl::StrCat(getpid()), ".log");
+    LogInfo(absl::StrCat("debug log: ", path_));
+  }
+  void Write(std::string_view title, std::string_view text) {
+    if (path_.empty()) return;
+    std::string line = absl::StrCat(
+        absl::FormatTime("%Y-%m-%d %H:%M:%E6S", absl::Now(), absl::UTCTimeZone()), " ",
+        getpid(), ": ", title, text.empty() ? "" : ":\n", text, "\n");
+    UniqueFd fd(open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
+    if (fd.valid()) (void)WriteAll(fd.get(), line);
+  }
+
+ private:
+  std::string path_;
+};
+
+bool WantsDebug(const Json& process) {
+  absl::StatusOr<std::vector<std::string>> env = ProcessEnv(process, "process");
+  if (!env.ok()) return false;
+  std::optional<std::string> v = EnvValue(*env, "RUNCVM_RUNTIME_DEBUG");
+  return v && ParseBoolOption(*v).value_or(false);
+}
+
+absl::StatusOr<std::string> AbsolutePath(const std::string& path) {
+  char buf[PATH_MAX];
+  if (realpath(path.c_str(), buf) == nullptr) return ErrnoError(errno, absl::StrCat("'", path, "'"));
+  return std::string(buf);
+}
+
+// create/run: everything is computed and checked before the first write, and runcvm.json is
+// removed again if config.json cannot be replaced, so a failure leaves the bundle as it was.
+absl::Status PrepareCreate(const RuncCommandLine& cli) {
+  ASSIGN_OR_RETURN(std::string bundle, AbsolutePath(cli.bundle.empty() ? "." : cli.bundle));
+  const std::string config_path = absl::StrCat(bundle, "/config.json");
+  const std::string spec_path = absl::StrCat(bundle, "/runcvm.json");
+  ASSIGN_OR_RETURN(Json config, ReadJsonFile(config_path));
+  const Json* process = FindMember(config, "process");
+  DebugLog debug(process != nullptr && WantsDebug(*process), cli.container_id);
+  debug.Write(absl::StrCat(cli.command, " ", cli.container_id, " ", config_path),
+              SerializeJson(config, 2));
+
+  absl::Status status = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string root, RuncvmRootFromSelf());
+    ASSIGN_OR_RETURN(HostFacts facts, GatherHostFacts(root, bundle, config));
+    ASSIGN_OR_RETURN(RewriteResult result, RewriteConfig(config, facts));
+    debug.Write("rewritten config.json", SerializeJson(result.config, 2));
+    debug.Write("runcvm.json", SerializeJson(result.spec, 2));
+    if (!GetBool(result.spec, "init").value_or(false)) {
+      // With an init (docker --init) the init reports a missing command at run time, as tini does.
+      ASSIGN_OR_RETURN(std::string rootfs, RootfsPath(config, bundle));
+      RETURN_IF_ERROR(CheckExecutable(rootfs, result.spec["process"], MountDestinations(config),
+                                      cli.command));
+    }
+    RETURN_IF_ERROR(WriteFileAtomic(spec_path, SerializeJson(result.spec, 2) + "\n", 0644));
+    if (absl::Status s = WriteJsonFile(config_path, result.config); !s.ok()) {
+      unlink(spec_path.c_str());
+      return s;
+    }
+    return absl::OkStatus();
+  }();
+  if (!status.ok()) debug.Write(absl::StrCat("error: ", status.message()), "");
+  return status;
+}
+
+absl::Status PrepareExec(const RuncCommandLine& cli) {
+  if (cli.process_path.empty()) {
+    // `runc exec ID CMD...` (not Docker's form): there is no JSON to rewrite, so it runs in the
+    // container, like the --- escape.
+    LogDebug("exec without --process: runs in the container");
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(Json process, ReadJsonFile(cli.process_path));
+  DebugLog debug(WantsDebug(process), cli.container_id);
+  debug.Write(absl::StrCat("exec ", cli.container_id, " ", cli.process_path),
+              SerializeJson(process, 2));
+  absl::StatusOr<Json> rewritten = RewriteProcess(process);
+  if (!rewritten.ok()) {
+    debug.Write(absl::StrCat("error: ", rewritten.status().message()), "");
+    return rewritten.status();
+  }
+  debug.Write("rewritten process.json", SerializeJson(*rewritten, 2));
+  return WriteJsonFile(cli.process_path, *rewritten);
+}
+
+}  // namespace
 
 int RuntimeMain(int argc, char** argv) {
-  LogError("not yet implemented");
-  return kExitRuncvmFailed;
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  RuncCommandLine cli;
+  absl::Status scanned = ScanRuncArgs(args, &cli);
+  SetLogFile(cli.log_path, cli.log_format);
+  if (!scanned.ok()) {
+    Report(scanned);
+    return kExitRuntimeFailed;
+  }
+
+  absl::Status prepared = absl::OkStatus();
+  if (IsCreateCommand(cli.command)) {
+    prepared = PrepareCreate(cli);
+  } else if (cli.command == "exec") {
+    prepared = PrepareExec(cli);
+  }
+  if (!prepared.ok()) {
+    Report(prepared);
+    return kExitRuntimeFailed;
+  }
+
+  absl::StatusOr<std::string> runc = FindRunc(getenv("RUNCVM_RUNC"), getenv("PATH"), "/proc/self/exe");
+  if (!runc.ok()) {
+    Report(runc.status());
+    return kExitRuntimeFailed;
+  }
+  std::vector<char*> runc_argv(argv, argv + argc + 1);  // keeps the terminating nullptr
+  runc_argv[0] = runc->data();
+  execv(runc->c_str(), runc_argv.data());
+  Report(ErrnoError(errno, absl::StrCat("exec ", *runc)));
+  return kExitRuntimeFailed;
 }
 
 }  // namespace runcvm

@@ -1,0 +1,56 @@
+// The RUNCVM_* options a user sets with `docker run --env` (or an image's ENV): one table of known
+// names, each with a validator, checked by the runtime at `create` so that a typo or a bad value
+// fails `docker run` at once with one line naming the variable, instead of booting a VM that
+// ignores it (the original silently ignored unknown names and most bad values).
+//
+// Validation only: the variables stay in the workload's env; the container and VM components read
+// the ones they implement from there, and the guest strips RUNCVM_* before the workload starts.
+#ifndef RUNCVM_COMMON_OPTIONS_H_
+#define RUNCVM_COMMON_OPTIONS_H_
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace runcvm {
+
+// The options the runtime itself acts on at create time; the rest are only validated.
+struct RuncvmOptions {
+  std::string kernel;                     // RUNCVM_KERNEL "<dist>[/<version>]"; "" = default
+  std::string kernel_append;              // RUNCVM_KERNEL_APPEND
+  bool kernel_debug = false;              // RUNCVM_KERNEL_DEBUG
+  bool kernel_mount_lib_modules = false;  // RUNCVM_KERNEL_MOUNT_LIB_MODULES
+  std::string accel = "auto";             // RUNCVM_ACCEL: auto|kvm|tcg
+  bool init = false;                      // RUNCVM_INIT: our init as the workload's PID 1
+  bool runtime_debug = false;             // RUNCVM_RUNTIME_DEBUG
+};
+
+struct OptionInfo {
+  std::string_view name;
+  std::string_view values;  // human-readable: what the validator accepts
+  std::string_view effect;
+};
+
+// The table of known options, sorted by name (for documentation and tests).
+std::span<const OptionInfo> KnownOptions();
+
+// Validates every RUNCVM_* entry of an OCI process env ("NAME=VALUE" strings; a later entry for the
+// same name wins, as in a shell; an empty value means the default) and returns the ones the
+// runtime uses. Errors name the variable:
+//   invalid RUNCVM_ACCEL=xen: expected one of auto, kvm, tcg
+//   unknown option RUNCVM_KERNEL_DEBUGG=1 (not a RunCVM option; did you mean RUNCVM_KERNEL_DEBUG?)
+absl::StatusOr<RuncvmOptions> ParseOptions(std::span<const std::string> env);
+
+// The value of `name` in an env list ("NAME=VALUE"), the last one winning; nullopt when absent.
+std::optional<std::string> EnvValue(std::span<const std::string> env, std::string_view name);
+
+// "1/true/yes/on" -> true, "0/false/no/off/''" -> false, anything else -> nullopt.
+std::optional<bool> ParseBoolOption(std::string_view value);
+
+}  // namespace runcvm
+
+#endif  // RUNCVM_COMMON_OPTIONS_H_

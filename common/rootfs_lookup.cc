@@ -1,0 +1,302 @@
+#include "common/rootfs_lookup.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/exit_code.h"
+#include "common/fd.h"
+#include "common/options.h"
+#include "common/status.h"
+
+namespace runcvm {
+namespace {
+
+// The kernel's limit on symlinks followed in one lookup (MAXSYMLINKS), which Go's stat inherits.
+constexpr int kMaxSymlinks = 40;
+
+bool IsAtOrUnder(std::string_view path, std::string_view dir) {
+  return path == dir ||
+         (absl::StartsWith(path, dir) && path.size() > dir.size() && path[dir.size()] == '/');
+}
+
+struct Resolved {
+  bool under_mount = false;
+  int err = 0;  // errno of the failed lookup
+  struct stat st = {};
+};
+
+// Resolves the absolute container path `path` inside `rootfs` one component at a time, as the
+// kernel would after pivot_root: absolute symlinks restart at the rootfs, ".." stops at it.
+Resolved ResolveInRoot(const std::string& rootfs, std::string_view path,
+                       std::span<const std::string> mounts) {
+  Resolved r;
+  std::deque<std::string> todo;
+  for (std::string_view c : absl::StrSplit(path, '/', absl::SkipEmpty())) todo.emplace_back(c);
+  std::string cur;  // resolved so far, "" is the root
+  int links = 0;
+  while (!todo.empty()) {
+    std::string comp = std::move(todo.front());
+    todo.pop_front();
+    if (comp == ".") continue;
+    if (comp == "..") {
+      cur.resize(cur.rfind('/') == std::string::npos ? 0 : cur.rfind('/'));
+      continue;
+    }
+    std::string next = absl::StrCat(cur, "/", comp);
+    if (std::any_of(mounts.begin(), mounts.end(),
+                    [&](const std::string& m) { return IsAtOrUnder(next, m); })) {
+      r.under_mount = true;
+      return r;
+    }
+    std::string host = rootfs + next;
+    struct stat st;
+    if (lstat(host.c_str(), &st) != 0) {
+      r.err = errno;
+      return r;
+    }
+    if (S_ISLNK(st.st_mode)) {
+      if (++links > kMaxSymlinks) {
+        r.err = ELOOP;
+        return r;
+      }
+      char buf[PATH_MAX];
+      ssize_t n = readlink(host.c_str(), buf, sizeof buf - 1);
+      if (n < 0) {
+        r.err = errno;
+        return r;
+      }
+      std::string_view target(buf, n);
+      if (absl::StartsWith(target, "/")) cur.clear();
+      std::vector<std::string_view> parts = absl::StrSplit(target, '/', absl::SkipEmpty());
+      for (auto it = parts.rbegin(); it != parts.rend(); ++it) todo.emplace_front(*it);
+      continue;
+    }
+    if (!todo.empty() && !S_ISDIR(st.st_mode)) {
+      r.err = ENOTDIR;
+      return r;
+    }
+    cur = std::move(next);
+  }
+  std::string host = rootfs + (cur.empty() ? "/" : cur);
+  if (stat(host.c_str(), &r.st) != 0) r.err = errno;
+  return r;
+}
+
+// Go's syscall.Errno strings (zerrors_linux_amd64.go) for the errors a stat can give.
+std::string GoErrnoText(int err) {
+  switch (err) {
+    case ENOENT: return "no such file or directory";
+    case ENOTDIR: return "not a directory";
+    case ELOOP: return "too many levels of symbolic links";
+    case ENAMETOOLONG: return "file name too long";
+    case EACCES: return "permission denied";
+    case EIO: return "input/output error";
+    default: {
+      std::string s = std::strerror(err);
+      if (!s.empty()) s[0] = absl::ascii_tolower(s[0]);
+      return s;
+    }
+  }
+}
+
+bool IsExecutableMode(const struct stat& st) {
+  return !S_ISDIR(st.st_mode) && (st.st_mode & 0111) != 0;
+}
+
+// Go's filepath.Join(dir, file) for a PATH entry: lexically cleaned.
+std::string JoinClean(std::string_view dir, std::string_view file) {
+  bool abs = absl::StartsWith(dir, "/");
+  const std::string whole = absl::StrCat(dir, "/", file);
+  std::vector<std::string_view> out;
+  for (std::string_view part : absl::StrSplit(whole, '/', absl::SkipEmpty())) {
+    if (part == ".") continue;
+    if (part == ".." && !out.empty() && out.back() != "..") {
+      out.pop_back();
+    } else if (part == ".." && abs) {
+      continue;
+    } else {
+      out.push_back(part);
+    }
+  }
+  std::string joined = absl::StrJoin(out, "/");
+  if (abs) return absl::StrCat("/", joined);
+  return joined.empty() ? "." : joined;
+}
+
+}  // namespace
+
+std::string GoQuote(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\a': out += "\\a"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\v': out += "\\v"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          out += absl::StrFormat("\\x%02x", c);
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += "\"";
+  return out;
+}
+
+absl::Status CheckExecutable(const std::string& rootfs, const Json& process,
+                             std::span<const std::string> mount_destinations,
+                             std::string_view runc_command) {
+  const Json* args = FindMember(process, "args");
+  if (args == nullptr || !args->is_array() || args->empty() || !(*args)[0].is_string()) {
+    return absl::InvalidArgumentError("config.json: .process.args: expected a non-empty array");
+  }
+  const std::string file = (*args)[0].get<std::string>();
+  std::string cwd = GetString(process, "cwd").value_or("/");
+  if (!absl::StartsWith(cwd, "/")) cwd = absl::StrCat("/", cwd);
+  ASSIGN_OR_RETURN(std::vector<std::string> env, ProcessEnv(process, "config.json: .process"));
+
+  auto fail = [&](std::string_view reason, int exit_code) {
+    return WithExitCode(
+        absl::FailedPreconditionError(absl::StrCat("runc ", runc_command,
+                                                   " failed: unable to start container process: "
+                                                   "exec: ", GoQuote(file), ": ", reason)),
+        exit_code);
+  };
+  auto container_path = [&](std::string_view p) {
+    return absl::StartsWith(p, "/") ? std::string(p) : absl::StrCat(cwd, "/", p);
+  };
+
+  if (absl::StrContains(file, '/')) {
+    Resolved r = ResolveInRoot(rootfs, container_path(file), mount_destinations);
+    if (r.under_mount) return absl::OkStatus();
+    if (r.err != 0) {
+      return fail(absl::StrCat("stat ", file, ": ", GoErrnoText(r.err)),
+                  r.err == ENOENT ? kExitNotFound : kExitCannotExecute);
+    }
+    if (!IsExecutableMode(r.st)) return fail("permission denied", kExitCannotExecute);
+    return absl::OkStatus();
+  }
+
+  // Go's filepath.SplitList: an empty PATH has no entries; an empty entry is ".".
+  std::string path = EnvValue(env, "PATH").value_or("");
+  if (!path.empty()) {
+    for (std::string_view dir : absl::StrSplit(path, ':')) {
+      std::string candidate = JoinClean(dir.empty() ? "." : dir, file);
+      Resolved r = ResolveInRoot(rootfs, container_path(candidate), mount_destinations);
+      if (r.under_mount) return absl::OkStatus();
+      if (r.err != 0 || !IsExecutableMode(r.st)) continue;
+      if (!absl::StartsWith(candidate, "/")) {
+        return fail("cannot run executable found relative to current directory",
+                    kExitCannotExecute);
+      }
+      return absl::OkStatus();
+    }
+  }
+  return fail("executable file not found in $PATH", kExitNotFound);
+}
+
+absl::StatusOr<std::string> RuncvmRootFromSelf() {
+  char buf[PATH_MAX];
+  if (realpath("/proc/self/exe", buf) == nullptr) return ErrnoError(errno, "realpath /proc/self/exe");
+  std::string exe = buf;
+  // <root>/bin/runcvm -> <root>
+  for (int i = 0; i < 2; ++i) {
+    size_t slash = exe.rfind('/');
+    exe.resize(slash == std::string::npos || slash == 0 ? 1 : slash);
+  }
+  return exe;
+}
+
+std::map<std::string, KernelDist> ListKernels(const std::string& runcvm_root) {
+  std::map<std::string, KernelDist> kernels;
+  std::string base = absl::StrCat(runcvm_root, "/kernels");
+  auto list_dir = [](const std::string& dir) {
+    std::vector<std::string> names;
+    if (DIR* d = opendir(dir.c_str()); d != nullptr) {
+      while (struct dirent* e = readdir(d)) {
+        std::string n = e->d_name;
+        if (n != "." && n != "..") names.push_back(n);
+      }
+      closedir(d);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  for (const std::string& dist : list_dir(base)) {
+    std::string dist_dir = absl::StrCat(base, "/", dist);
+    struct stat st;
+    if (stat(dist_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    KernelDist kd;
+    for (const std::string& ver : list_dir(dist_dir)) {
+      std::string ver_dir = absl::StrCat(dist_dir, "/", ver);
+      if (lstat(ver_dir.c_str(), &st) != 0) continue;
+      if (S_ISLNK(st.st_mode)) {
+        if (ver == "latest") {
+          char buf[PATH_MAX];
+          ssize_t n = readlink(ver_dir.c_str(), buf, sizeof buf - 1);
+          if (n > 0) {
+            std::string_view target(buf, n);
+            while (target.size() > 1 && target.back() == '/') target.remove_suffix(1);
+            size_t slash = target.rfind('/');
+            kd.latest = std::string(slash == std::string_view::npos ? target : target.substr(slash + 1));
+          }
+        }
+        continue;
+      }
+      if (S_ISDIR(st.st_mode) && PathExists(absl::StrCat(ver_dir, "/vmlinuz"))) {
+        kd.versions.push_back(ver);
+        if (ver == "latest") kd.latest = ver;
+      }
+    }
+    if (!kd.versions.empty() || !kd.latest.empty()) kernels[dist] = std::move(kd);
+  }
+  return kernels;
+}
+
+absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
+                                          const std::string& bundle_dir, const Json& config) {
+  HostFacts facts;
+  facts.runcvm_root = runcvm_root;
+  facts.bundle_dir = bundle_dir;
+  facts.has_kvm = PathExists("/dev/kvm");
+  facts.has_vhost_net = PathExists("/dev/vhost-net");
+  facts.kernels = ListKernels(runcvm_root);
+  // A network namespace given by path is the host's when it is the same namespace file as ours
+  // (the runtime runs in the host's namespace, as containerd-shim does).
+  const Json* linux = FindMember(config, "linux");
+  const Json* namespaces = linux ? FindMember(*linux, "namespaces") : nullptr;
+  if (namespaces != nullptr && namespaces->is_array()) {
+    for (const Json& ns : *namespaces) {
+      std::optional<std::string> path = GetString(ns, "path");
+      if (GetString(ns, "type") != "network" || !path) continue;
+      struct stat theirs, ours;
+      if (stat(path->c_str(), &theirs) == 0 && stat("/proc/self/ns/net", &ours) == 0) {
+        facts.netns_path_is_host = theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+      }
+    }
+  }
+  return facts;
+}
+
+}  // namespace runcvm

@@ -1,0 +1,51 @@
+// Looking things up in the filesystem for the runtime's create: the workload's executable inside
+// the container's rootfs (to fail `docker run` exactly as runc would), and the host facts the pure
+// config rewrite depends on (kernels, devices, network namespace).
+#ifndef RUNCVM_COMMON_ROOTFS_LOOKUP_H_
+#define RUNCVM_COMMON_ROOTFS_LOOKUP_H_
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/config_rewrite.h"
+#include "common/json.h"
+
+namespace runcvm {
+
+// runc 1.1 checks at create time, inside the container, that process.args[0] can be executed
+// (Go's exec.LookPath, built with Go 1.19), and fails `runc create` with
+//   runc create failed: unable to start container process: exec: "X": <reason>
+// which dockerd turns into exit code 127 ("executable file not found", "no such file or
+// directory") or 126 ("permission denied"). The VM would only find out after booting, so the
+// runtime repeats the check on the rootfs with the same rules and wording:
+//   - X contains "/": stat X (relative to process.cwd); a failure is `stat X: <errno text>`; a
+//     directory or a file without any x bit is `permission denied`.
+//   - else each entry of the env's PATH ("" means "."; no PATH means no entries) is tried; none
+//     executable is `executable file not found in $PATH`; a hit through a relative entry is
+//     `cannot run executable found relative to current directory` (Go 1.19's ErrDot).
+// Symlinks are resolved inside the rootfs and never leave it. A path that reaches one of
+// `mount_destinations` (a volume, /proc...) cannot be judged from the rootfs and passes.
+// The error carries exit code 127 or 126 (WithExitCode) and its message is runc's, verbatim.
+absl::Status CheckExecutable(const std::string& rootfs, const Json& process,
+                             std::span<const std::string> mount_destinations,
+                             std::string_view runc_command);
+
+// The host's RunCVM bundle: dirname(dirname(realpath(/proc/self/exe))), so a staged copy works.
+absl::StatusOr<std::string> RuncvmRootFromSelf();
+
+// Gathers the facts RewriteConfig needs. `bundle_dir` must be absolute.
+absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
+                                          const std::string& bundle_dir, const Json& config);
+
+// The kernels under <runcvm_root>/kernels: <dist>/<version>/vmlinuz, and <dist>/latest.
+std::map<std::string, KernelDist> ListKernels(const std::string& runcvm_root);
+
+// Go's strconv.Quote for the names in runc's messages.
+std::string GoQuote(std::string_view s);
+
+}  // namespace runcvm
+
+#endif  // RUNCVM_COMMON_ROOTFS_LOOKUP_H_
