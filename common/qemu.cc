@@ -19,8 +19,22 @@ std::string_view AccelName(Accel accel) { return accel == Accel::kKvm ? "kvm" : 
 
 namespace {
 
-// Usable means what QEMU itself will need: read-write access and the stable API (12).
+// KVM needs a hardware vendor module to run an ordinary guest kernel. Some cloud sandboxes offer
+// /dev/kvm from kvm_pvm (Pagetable-based Virtual Machine, no VT-x/AMD-V), which runs only
+// PVM-enabled guest kernels: QEMU then aborts ("failed to set MSR 0x10a") or the guest hangs,
+// though /dev/kvm opens and answers KVM_GET_API_VERSION.
+absl::Status ProbeKvmVendorModule(const std::string& sys_module_dir) {
+  for (const char* vendor : {"kvm_intel", "kvm_amd"}) {
+    if (PathExists(absl::StrCat(sys_module_dir, "/", vendor))) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      "no hardware KVM module (kvm_intel or kvm_amd) is loaded");
+}
+
+// Usable means what QEMU itself will need: a hardware vendor module, read-write access and the
+// stable API (12).
 absl::Status ProbeKvm(const std::string& device) {
+  RETURN_IF_ERROR(ProbeKvmVendorModule("/sys/module"));
   UniqueFd fd(open(device.c_str(), O_RDWR | O_CLOEXEC));
   if (!fd.valid()) return ErrnoError(errno, absl::StrCat("open ", device));
   int version = ioctl(fd.get(), KVM_GET_API_VERSION, 0);
