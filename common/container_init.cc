@@ -75,6 +75,10 @@ class ContainerInit {
   void OnSignal(int signo);
   void ReapChildren();
   void SendWindowSize();
+  // Logs how long after init started a phase of the VM's life was reached.
+  void Milestone(std::string_view what) {
+    LogInfo(absl::StrCat(what, " after ", absl::FormatDuration(absl::Now() - started_)));
+  }
   absl::StatusOr<int> Finish();
 
   const LaunchSpec& spec_;
@@ -93,6 +97,7 @@ class ContainerInit {
   pid_t virtiofsd_pid_ = -1;
   std::optional<int> qemu_status_;  // QEMU's wait(2) status once it has exited
   std::optional<protocol::ExitStatus> workload_exit_;
+  absl::Time started_ = absl::Now();
 };
 
 absl::Status ContainerInit::Start() {
@@ -115,7 +120,7 @@ absl::Status ContainerInit::Start() {
   // The container's stderr is the workload's: runcvm's own notes (the accelerator chosen, ...)
   // go to a log in the container-only /run, and only failures are shown.
   SetLogFile(paths_.init_log(), "text");
-  SetStderrLevel(LogLevel::kError);
+  SetStderrLevel(spec_.vm.kernel_debug ? LogLevel::kInfo : LogLevel::kError);
   ASSIGN_OR_RETURN(VmLaunch launch, PlanVmLaunch(spec_, paths_));
   ASSIGN_OR_RETURN(ctl_listen_, ListenUnix(paths_.ctl_socket()));
   ASSIGN_OR_RETURN(exec_listen_, ListenUnix(paths_.exec_socket()));
@@ -169,6 +174,7 @@ absl::Status ContainerInit::StartQemu(const VmLaunch& launch) {
   options.stderr_fd = out;
   LogDebug(absl::StrCat("starting ", ShellQuote(launch.qemu_argv)));
   ASSIGN_OR_RETURN(qemu_pid_, StartSubprocess(launch.qemu_argv, options));
+  Milestone("QEMU started");
   return absl::OkStatus();
 }
 
@@ -190,6 +196,7 @@ void ContainerInit::SendWindowSize() {
 
 void ContainerInit::OnVmFrame(Frame frame) {
   if (frame.type == Type::kHello) {
+    Milestone("guest agent ready");
     hello_ = true;
     for (Frame& f : before_hello_) vm_->Send(f);
     before_hello_.clear();
@@ -200,6 +207,7 @@ void ContainerInit::OnVmFrame(Frame frame) {
     if (frame.type == Type::kExit) {
       absl::StatusOr<protocol::ExitStatus> exit = protocol::DecodeExit(frame.payload);
       workload_exit_ = exit.ok() ? *exit : protocol::ExitStatus{kExitRuncvmFailed, ""};
+      Milestone("workload exited");
     } else {
       workload_.OnFrame(frame);
     }
@@ -250,6 +258,7 @@ void ContainerInit::Loop(Poller& poller) {
       UniqueFd conn = AcceptUnix(ctl_listen_.get());
       if (!conn.valid()) return;
       vm_ = std::make_unique<FrameChannel>(std::move(conn));
+      Milestone("QEMU connected");
       ctl_listen_.reset();  // QEMU connects once
     });
   }
@@ -304,6 +313,7 @@ absl::StatusOr<int> ContainerInit::Finish() {
       RETURN_IF_ERROR(poller.Wait(100));
       ReapChildren();
     }
+    Milestone("QEMU exited");
     if (!qemu_status_) {
       LogWarning("the VM did not power off in time; stopping QEMU");
       kill(qemu_pid_, SIGKILL);
