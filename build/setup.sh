@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 packages="
   build-essential cmake ninja-build pkg-config git file binutils patchelf
-  nlohmann-json3-dev catch2 libcap-dev
+  nlohmann-json3-dev catch2 libcap-dev libnl-3-dev libnl-route-3-dev flex bison
   nodejs npm
   docker.io runc jq
   cpio zstd lz4 xz-utils kmod e2fsprogs busybox-static debootstrap
