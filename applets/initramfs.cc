@@ -35,6 +35,14 @@ int InitramfsMain(int argc, char** argv) {
   // Until the console is up, stderr is closed: the kernel log reaches every console, and a
   // level-2 message is shown even under "quiet".
   std::string line = absl::StrCat("runcvm initramfs: ", status.message(), "\n");
+  // A failure before the console was attached (e.g. loading a module) still deserves the
+  // console: try to open it now, then fall back to the kernel log.
+  if (fcntl(STDERR_FILENO, F_GETFD) == -1) {
+    if (int fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC); fd >= 0) {
+      dup2(fd, STDERR_FILENO);
+      if (fd != STDERR_FILENO) close(fd);
+    }
+  }
   if (fcntl(STDERR_FILENO, F_GETFD) != -1) {
     [[maybe_unused]] ssize_t n = write(STDERR_FILENO, line.data(), line.size());
   } else if (int kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC); kmsg >= 0) {

@@ -63,7 +63,7 @@ append="${BOOT_RDINIT:-rdinit=/runcvm-initramfs} root=runcvmfs rootfstype=virtio
 
 start=$(date +%s%N)
 # shellcheck disable=SC2086
-timeout 240 "$ld" "$B/bin/qemu-system-x86_64" \
+${BOOT_WRAPPER:-} timeout 240 "$ld" "$B/bin/qemu-system-x86_64" \
   -nodefaults -no-user-config -display none -no-reboot \
   -machine q35,vmport=off,smbus=off,sata=off,usb=off $accel_args -L "$B/share/qemu" \
   -smp "${BOOT_CPUS:-2}" -m "${mem}M" \
