@@ -162,6 +162,21 @@ absl::Status RestoreNetwork(const std::string& plan_path) {
     RETURN_IF_ERROR(Annotate(ChangeLink(sock.get(), ifindex, change), nic.name));
     index_of[nic.name] = ifindex;
   }
+  // A NIC nobody planned (a device of the image's own, say) that holds a planned name steps
+  // aside too.
+  int aside = 0;
+  for (const auto& [mac, link] : by_mac) {
+    bool planned = false, clash = false;
+    for (const NetInterface& nic : plan.interfaces) {
+      planned = planned || nic.mac == mac;
+      clash = clash || nic.name == link.name;
+    }
+    if (planned || !clash) continue;
+    LinkChange change;
+    change.up = 0;
+    change.name = absl::StrCat("runcvm-old", aside++);
+    RETURN_IF_ERROR(Annotate(ChangeLink(sock.get(), link.index, change), link.name));
+  }
   for (const NetInterface& nic : plan.interfaces) {
     int ifindex = index_of[nic.name];
     LinkChange change;
