@@ -122,7 +122,9 @@ absl::Status LoadWantedModules() {
 // and vm-init inherits it. Without a console, stdio is /dev/null rather than closed descriptors.
 void AttachConsole(bool expect_hvc) {
   int fd = -1;
-  for (int attempt = 0; fd < 0 && attempt < (expect_hvc ? 50 : 1); ++attempt) {
+  // Up to 3 s: under TCG on a busy host the port announcement can take a while, and without the
+  // console a failure (or the workload's console output) would vanish.
+  for (int attempt = 0; fd < 0 && attempt < (expect_hvc ? 300 : 1); ++attempt) {
     if (attempt > 0) usleep(10 * 1000);
     fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
   }
@@ -140,9 +142,9 @@ absl::Status MountRoot(const BootParams& params) {
   unsigned long flags = params.read_only ? MS_RDONLY : 0;
   const char* data = params.rootflags.empty() ? nullptr : params.rootflags.c_str();
   // virtio drivers probe synchronously as their modules load, so the tag normally exists by now;
-  // a short grace period covers a device that is still settling.
+  // a grace period (3 s, generous for TCG on a loaded host) covers a device still settling.
   int err = 0;
-  for (int attempt = 0; attempt < 20; ++attempt) {
+  for (int attempt = 0; attempt < 60; ++attempt) {
     if (mount(params.root.c_str(), kNewRoot, params.rootfstype.c_str(), flags, data) == 0) {
       return absl::OkStatus();
     }
