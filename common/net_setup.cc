@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -278,6 +279,18 @@ absl::Status ChangeLink(nl_sock* sock, int ifindex, const LinkChange& change) {
 
 absl::Status WriteSysctl(const std::string& path, std::string_view value) {
   return WriteFile(absl::StrCat("/proc/sys/net/", path), value);
+}
+
+absl::StatusOr<std::vector<QemuNic>> TakeTapFdsFromEnv() {
+  const char* text = getenv(kTapFdsEnv);
+  ASSIGN_OR_RETURN(std::vector<QemuNic> nics, ParseTapFds(text != nullptr ? text : ""));
+  unsetenv(kTapFdsEnv);
+  for (const QemuNic& nic : nics) {
+    if (fcntl(nic.tap_fd, F_SETFD, FD_CLOEXEC) != 0) {
+      return ErrnoError(errno, absl::StrCat(kTapFdsEnv, ": tap descriptor ", nic.tap_fd));
+    }
+  }
+  return nics;
 }
 
 absl::StatusOr<std::vector<QemuNic>> PrepareContainerNetwork(const std::string& plan_path) {

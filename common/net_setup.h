@@ -26,6 +26,12 @@ inline constexpr char kNetworkPlanPath[] = "/.runcvm/network.json";
 absl::StatusOr<std::vector<QemuNic>> PrepareContainerNetwork(
     const std::string& plan_path = kNetworkPlanPath);
 
+// init's half of the hand-over: the NICs ctr-entrypoint left in RUNCVM_TAP_FDS (FormatTapFds),
+// with close-on-exec set again on each tap so that only QEMU inherits them (list them in its
+// SubprocessOptions::keep_fds), and the variable removed from init's environment. No variable:
+// no NICs.
+absl::StatusOr<std::vector<QemuNic>> TakeTapFdsFromEnv();
+
 // --- shared with guest_net.cc ---------------------------------------------------------------------
 
 // An rtnetlink socket, freed on destruction.

@@ -1,8 +1,12 @@
 #include "common/guest_net.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "catch2/catch.hpp"
+#include "absl/strings/str_cat.h"
 #include "common/fd.h"
 
 namespace runcvm {
@@ -28,6 +32,22 @@ TEST_CASE("no plan file, or an empty plan, means nothing to restore") {
   CHECK_FALSE(bad.ok());
   CHECK_THAT(std::string(bad.message()), Catch::Contains(path));
   unlink(path.c_str());
+}
+
+TEST_CASE("init takes the tap descriptors from the environment, close-on-exec again") {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);  // any descriptor will do for the flag
+  setenv(kTapFdsEnv, absl::StrCat(fds[0], "=02:42:AC:11:00:02").c_str(), 1);
+  auto nics = TakeTapFdsFromEnv();
+  REQUIRE(nics.ok());
+  REQUIRE(nics->size() == 1);
+  CHECK((*nics)[0].tap_fd == fds[0]);
+  CHECK((*nics)[0].mac == "02:42:ac:11:00:02");
+  CHECK((fcntl(fds[0], F_GETFD) & FD_CLOEXEC) != 0);
+  CHECK(getenv(kTapFdsEnv) == nullptr);
+  CHECK(TakeTapFdsFromEnv()->empty());
+  close(fds[0]);
+  close(fds[1]);
 }
 
 }  // namespace
