@@ -67,17 +67,19 @@ class DebugLog {
  public:
   DebugLog(bool enabled, const std::string& container_id) {
     if (!enabled) return;
-    bool safe = !container_id.empty() &&
-                container_id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                               "0123456789_.-") == std::string::npos;
+    bool safe = !container_id.empty() && container_id.find_first_not_of(
+                                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789_.-") == std::string::npos;
     path_ = absl::StrCat("/tmp/runcvm-", safe ? container_id : absl::StrCat(getpid()), ".log");
-    LogInfo(absl::StrCat("debug log: ", path_));
+    // Only to runc's --log file: the runtime's stderr is the container's (or exec's) stderr.
+    SetDebugLogging(true);
+    LogDebug(absl::StrCat("debug log: ", path_));
   }
   void Write(std::string_view title, std::string_view text) {
     if (path_.empty()) return;
-    std::string line = absl::StrCat(
-        absl::FormatTime("%Y-%m-%d %H:%M:%E6S", absl::Now(), absl::UTCTimeZone()), " ",
-        getpid(), ": ", title, text.empty() ? "" : ":\n", text, "\n");
+    std::string line =
+        absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M:%E6S", absl::Now(), absl::UTCTimeZone()), " ",
+                     getpid(), ": ", title, text.empty() ? "" : ":\n", text, "\n");
     UniqueFd fd(open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
     if (fd.valid()) (void)WriteAll(fd.get(), line);
   }
@@ -95,7 +97,8 @@ bool WantsDebug(const Json& process) {
 
 absl::StatusOr<std::string> AbsolutePath(const std::string& path) {
   char buf[PATH_MAX];
-  if (realpath(path.c_str(), buf) == nullptr) return ErrnoError(errno, absl::StrCat("'", path, "'"));
+  if (realpath(path.c_str(), buf) == nullptr)
+    return ErrnoError(errno, absl::StrCat("'", path, "'"));
   return std::string(buf);
 }
 
@@ -120,8 +123,8 @@ absl::Status PrepareCreate(const RuncCommandLine& cli) {
     if (!GetBool(result.spec, "init").value_or(false)) {
       // With an init (docker --init) the init reports a missing command at run time, as tini does.
       ASSIGN_OR_RETURN(std::string rootfs, RootfsPath(config, bundle));
-      RETURN_IF_ERROR(CheckExecutable(rootfs, result.spec["process"], MountDestinations(config),
-                                      cli.command));
+      RETURN_IF_ERROR(
+          CheckExecutable(rootfs, result.spec["process"], MountDestinations(config), cli.command));
     }
     RETURN_IF_ERROR(WriteFileAtomic(spec_path, SerializeJson(result.spec, 2) + "\n", 0644));
     if (absl::Status s = WriteJsonFile(config_path, result.config); !s.ok()) {
@@ -145,7 +148,7 @@ absl::Status PrepareExec(const RuncCommandLine& cli) {
   DebugLog debug(WantsDebug(process), cli.container_id);
   debug.Write(absl::StrCat("exec ", cli.container_id, " ", cli.process_path),
               SerializeJson(process, 2));
-  absl::StatusOr<Json> rewritten = RewriteProcess(process);
+  absl::StatusOr<Json> rewritten = RewriteProcess(process, OwnBoundingCaps());
   if (!rewritten.ok()) {
     debug.Write(absl::StrCat("error: ", rewritten.status().message()), "");
     return rewritten.status();
@@ -177,7 +180,8 @@ int RuntimeMain(int argc, char** argv) {
     return kExitRuntimeFailed;
   }
 
-  absl::StatusOr<std::string> runc = FindRunc(getenv("RUNCVM_RUNC"), getenv("PATH"), "/proc/self/exe");
+  absl::StatusOr<std::string> runc =
+      FindRunc(getenv("RUNCVM_RUNC"), getenv("PATH"), "/proc/self/exe");
   if (!runc.ok()) {
     Report(runc.status());
     return kExitRuntimeFailed;

@@ -1,5 +1,7 @@
 #include "common/config_rewrite.h"
 
+#include <sys/capability.h>
+
 #include <algorithm>
 
 #include "absl/strings/match.h"
@@ -25,11 +27,11 @@ constexpr int64_t kDefaultCpuPeriod = 100000;  // the kernel's CFS default, and 
 // The file-serving set below is in Docker's default bounding set already; listing it keeps
 // virtiofsd able to chown/chmod/setuid on the guest's behalf under --cap-drop=ALL.
 constexpr std::string_view kContainerCaps[] = {
-    "CAP_NET_ADMIN",   "CAP_SYS_ADMIN", "CAP_DAC_READ_SEARCH", "CAP_SYS_RESOURCE",
-    "CAP_IPC_LOCK",    "CAP_NET_RAW",   "CAP_MKNOD",           "CAP_SYS_NICE",
-    "CAP_CHOWN",       "CAP_DAC_OVERRIDE", "CAP_FOWNER",       "CAP_FSETID",
-    "CAP_SETGID",      "CAP_SETUID",    "CAP_SETFCAP",         "CAP_SETPCAP",
-    "CAP_SYS_CHROOT",  "CAP_KILL",
+    "CAP_NET_ADMIN",  "CAP_SYS_ADMIN",    "CAP_DAC_READ_SEARCH", "CAP_SYS_RESOURCE",
+    "CAP_IPC_LOCK",   "CAP_NET_RAW",      "CAP_MKNOD",           "CAP_SYS_NICE",
+    "CAP_CHOWN",      "CAP_DAC_OVERRIDE", "CAP_FOWNER",          "CAP_FSETID",
+    "CAP_SETGID",     "CAP_SETUID",       "CAP_SETFCAP",         "CAP_SETPCAP",
+    "CAP_SYS_CHROOT", "CAP_KILL",
 };
 
 struct DeviceSpec {
@@ -46,8 +48,8 @@ absl::Status Malformed(std::string_view field, std::string_view expected) {
 
 bool IsAtOrUnder(std::string_view path, std::string_view dir) {
   if (dir == "/") return absl::StartsWith(path, "/");
-  return path == dir || (absl::StartsWith(path, dir) && path.size() > dir.size() &&
-                         path[dir.size()] == '/');
+  return path == dir ||
+         (absl::StartsWith(path, dir) && path.size() > dir.size() && path[dir.size()] == '/');
 }
 
 // Mount destinations as Docker writes them are clean; drop a trailing slash so prefix tests hold.
@@ -59,8 +61,9 @@ std::string CleanDestination(std::string_view d) {
 bool HasOption(const Json& mount, std::string_view option) {
   const Json* options = FindMember(mount, "options");
   if (options == nullptr || !options->is_array()) return false;
-  return std::any_of(options->begin(), options->end(),
-                     [&](const Json& o) { return o.is_string() && o.get<std::string>() == option; });
+  return std::any_of(options->begin(), options->end(), [&](const Json& o) {
+    return o.is_string() && o.get<std::string>() == option;
+  });
 }
 
 bool IsBindMount(const Json& mount) {
@@ -124,8 +127,8 @@ absl::Status CheckNetwork(const Json& linux, const HostFacts& facts) {
 
 struct KernelChoice {
   std::string dist, version;
-  std::string kernel, initrd;                   // container paths
-  std::string modules_source, modules_target;   // host path, container path
+  std::string kernel, initrd;                  // container paths
+  std::string modules_source, modules_target;  // host path, container path
 };
 
 // The bundled kernel named by RUNCVM_KERNEL (default debian/latest). This is the seam for booting
@@ -138,13 +141,15 @@ absl::StatusOr<KernelChoice> SelectKernel(const RuncvmOptions& options, const Ho
     dist = parts[0];
     if (parts.size() == 2) version = parts[1];
   }
-  const std::string requested_path = absl::StrCat(facts.runcvm_root, "/kernels/", dist, "/", version);
+  const std::string requested_path =
+      absl::StrCat(facts.runcvm_root, "/kernels/", dist, "/", version);
   auto it = facts.kernels.find(dist);
   std::string resolved;
   if (it != facts.kernels.end()) {
     const KernelDist& kd = it->second;
     std::string want = version == "latest" ? kd.latest : version;
-    if (!want.empty() && std::find(kd.versions.begin(), kd.versions.end(), want) != kd.versions.end()) {
+    if (!want.empty() &&
+        std::find(kd.versions.begin(), kd.versions.end(), want) != kd.versions.end()) {
       resolved = want;
     }
   }
@@ -153,12 +158,13 @@ absl::StatusOr<KernelChoice> SelectKernel(const RuncvmOptions& options, const Ho
     for (const auto& [d, kd] : facts.kernels) {
       for (const std::string& v : kd.versions) available.push_back(absl::StrCat(d, "/", v));
     }
-    std::string have = available.empty() ? "no kernels are installed"
-                                         : absl::StrCat("available: ", absl::StrJoin(available, ", "));
+    std::string have = available.empty()
+                           ? "no kernels are installed"
+                           : absl::StrCat("available: ", absl::StrJoin(available, ", "));
     if (options.kernel.empty()) {
-      return absl::NotFoundError(absl::StrCat(
-          "no kernel at ", requested_path, " (the default; set RUNCVM_KERNEL=<dist>[/<version>]; ",
-          have, ")"));
+      return absl::NotFoundError(
+          absl::StrCat("no kernel at ", requested_path,
+                       " (the default; set RUNCVM_KERNEL=<dist>[/<version>]; ", have, ")"));
     }
     return absl::NotFoundError(absl::StrCat("invalid RUNCVM_KERNEL=", options.kernel,
                                             ": no kernel at ", requested_path, " (", have, ")"));
@@ -169,7 +175,8 @@ absl::StatusOr<KernelChoice> SelectKernel(const RuncvmOptions& options, const Ho
   std::string dir = absl::StrCat(kContainerRuncvmRoot, "/kernels/", dist, "/", resolved);
   k.kernel = absl::StrCat(dir, "/vmlinuz");
   k.initrd = absl::StrCat(dir, "/initrd");
-  std::string host_modules = absl::StrCat(facts.runcvm_root, "/kernels/", dist, "/", resolved, "/modules");
+  std::string host_modules =
+      absl::StrCat(facts.runcvm_root, "/kernels/", dist, "/", resolved, "/modules");
   if (options.kernel_mount_lib_modules) {
     k.modules_source = host_modules;
     k.modules_target = absl::StrCat(kVmMountpoint, "/lib/modules");
@@ -184,7 +191,8 @@ absl::StatusOr<KernelChoice> SelectKernel(const RuncvmOptions& options, const Ho
 // "/dev/init". Our own init takes that role in the VM, so the workload is cmd... and init=true.
 bool StripDockerInit(Json& process, std::string* init_path) {
   Json* args = FindMember(process, "args");
-  if (args == nullptr || !args->is_array() || args->empty() || !(*args)[0].is_string()) return false;
+  if (args == nullptr || !args->is_array() || args->empty() || !(*args)[0].is_string())
+    return false;
   std::string first = (*args)[0].get<std::string>();
   if (first != "/sbin/docker-init" && first != "/dev/init") return false;
   *init_path = first;
@@ -268,9 +276,9 @@ absl::StatusOr<VmSize> SizeVm(Json& linux) {
     if (limit && *limit > 0) {
       int64_t mib = *limit / kMiB;
       if (mib < kMinMemoryMib) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "--memory ", *limit, " bytes is too small: a RunCVM VM needs at least ",
-            kMinMemoryMib, " MiB"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--memory ", *limit, " bytes is too small: a RunCVM VM needs at least ",
+                         kMinMemoryMib, " MiB"));
       }
       size.memory_mib = mib;
       int64_t overhead = ContainerMemoryOverheadMib(mib) * kMiB;
@@ -298,7 +306,7 @@ absl::StatusOr<std::string> RootfsPath(const Json& config, const std::string& bu
   return absl::StrCat(bundle_dir, "/", *path);
 }
 
-Json ContainerCapabilities(const Json& process) {
+Json ContainerCapabilities(const Json& process, uint64_t available_caps) {
   Json set = Json::array();
   auto add = [&](std::string_view cap) {
     if (std::none_of(set.begin(), set.end(), [&](const Json& c) { return c == cap; })) {
@@ -312,7 +320,14 @@ Json ContainerCapabilities(const Json& process) {
       }
     }
   }
-  for (std::string_view cap : kContainerCaps) add(cap);
+  for (std::string_view cap : kContainerCaps) {
+    cap_value_t value;
+    if (cap_from_name(std::string(cap).c_str(), &value) == 0 && value >= 0 && value < 64 &&
+        (available_caps >> value & 1) == 0) {
+      continue;  // the host cannot grant it; Docker's own set is passed on as Docker made it
+    }
+    add(cap);
+  }
   Json caps = Json::object();
   // All five: ambient too, so that QEMU and virtiofsd, exec'd by root, keep them.
   for (std::string_view name : {"bounding", "effective", "inheritable", "permitted", "ambient"}) {
@@ -325,7 +340,8 @@ absl::StatusOr<std::vector<std::string>> ProcessEnv(const Json& process, std::st
   std::vector<std::string> env;
   const Json* e = FindMember(process, "env");
   if (e == nullptr || e->is_null()) return env;
-  if (!e->is_array()) return absl::InvalidArgumentError(absl::StrCat(what, ": env: expected an array"));
+  if (!e->is_array())
+    return absl::InvalidArgumentError(absl::StrCat(what, ": env: expected an array"));
   for (const Json& entry : *e) {
     if (!entry.is_string()) {
       return absl::InvalidArgumentError(absl::StrCat(what, ": env: expected strings"));
@@ -353,14 +369,17 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     if (process_in == nullptr) return Malformed(".process", "missing");
     RETURN_IF_ERROR(ValidateProcess(*process_in));
     const Json* linux_in = FindMember(config, "linux");
-    if (linux_in == nullptr || !linux_in->is_object()) return Malformed(".linux", "expected an object");
+    if (linux_in == nullptr || !linux_in->is_object())
+      return Malformed(".linux", "expected an object");
     const Json* mounts_in = FindMember(config, "mounts");
-    if (mounts_in != nullptr && !mounts_in->is_array()) return Malformed(".mounts", "expected an array");
+    if (mounts_in != nullptr && !mounts_in->is_array())
+      return Malformed(".mounts", "expected an array");
 
     // Refusals first: nothing else matters for a container we will not run.
     RETURN_IF_ERROR(CheckNetwork(*linux_in, facts));
 
-    ASSIGN_OR_RETURN(std::vector<std::string> env, ProcessEnv(*process_in, "config.json: .process"));
+    ASSIGN_OR_RETURN(std::vector<std::string> env,
+                     ProcessEnv(*process_in, "config.json: .process"));
     ASSIGN_OR_RETURN(RuncvmOptions options, ParseOptions(env));
     if (options.accel == "kvm" && !facts.has_kvm) {
       return absl::FailedPreconditionError(
@@ -380,7 +399,7 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     process["args"] = Json::array({kContainerEntrypoint});
     process["user"] = Json{{"uid", 0}, {"gid", 0}};
     process["cwd"] = "/";
-    process["capabilities"] = ContainerCapabilities(*process_in);
+    process["capabilities"] = ContainerCapabilities(*process_in, facts.available_caps);
     process["noNewPrivileges"] = false;
 
     Json& linux = out["linux"];
@@ -395,13 +414,13 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     // /opt/runcvm, so the VM (whose root is /vm) sees both, but before /proc, /dev, /sys..., which
     // stay the container's. Docker's binds then land on /vm/..., i.e. in the VM's filesystem.
     Json mounts = Json::array();
-    mounts.push_back(MakeMount("/.runcvm", "tmpfs", "runcvm",
-                               {"nosuid", "nodev", "mode=755", "size=4m"}));
+    mounts.push_back(
+        MakeMount("/.runcvm", "tmpfs", "runcvm", {"nosuid", "nodev", "mode=755", "size=4m"}));
     mounts.push_back(MakeMount("/.runcvm/runcvm.json", "bind",
                                absl::StrCat(facts.bundle_dir, "/runcvm.json"),
                                {"rbind", "ro", "private"}));
-    mounts.push_back(MakeMount(kContainerRuncvmRoot, "bind", facts.runcvm_root,
-                               {"rbind", "ro", "private"}));
+    mounts.push_back(
+        MakeMount(kContainerRuncvmRoot, "bind", facts.runcvm_root, {"rbind", "ro", "private"}));
     mounts.push_back(MakeMount(kVmMountpoint, "bind", rootfs, {"rbind", "rw", "private"}));
     Json guest_mounts = Json::array();
     if (mounts_in != nullptr) {
@@ -442,7 +461,8 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     mounts.push_back(MakeMount(kernel.modules_target, "bind", kernel.modules_source,
                                {"rbind", "ro", "private"}));
     // Container-only: the sockets of init, virtiofsd and the exec sessions.
-    mounts.push_back(MakeMount("/run", "tmpfs", "run", {"nosuid", "nodev", "mode=755", "size=16m"}));
+    mounts.push_back(
+        MakeMount("/run", "tmpfs", "run", {"nosuid", "nodev", "mode=755", "size=16m"}));
     out["mounts"] = std::move(mounts);
 
     Json spec = Json::object();

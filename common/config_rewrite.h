@@ -51,14 +51,18 @@ struct KernelDist {
 };
 
 struct HostFacts {
-  std::string runcvm_root;  // the bundle on the host: dirname(dirname(realpath(/proc/self/exe)))
-  std::string bundle_dir;   // the OCI bundle (absolute): config.json, runcvm.json
+  std::string runcvm_root;     // the bundle on the host: dirname(dirname(realpath(/proc/self/exe)))
+  std::string bundle_dir;      // the OCI bundle (absolute): config.json, runcvm.json
   bool has_kvm = false;        // /dev/kvm exists
   bool has_vhost_net = false;  // /dev/vhost-net exists
   // The config's network namespace path is the host's own (Docker 20.10 gives --network=host
   // containers the path of its "default" sandbox, which is the host namespace).
   bool netns_path_is_host = false;
   std::map<std::string, KernelDist> kernels;  // by distribution
+  // The runtime's own bounding set (bit N = capability N). runc fails with "unable to apply caps:
+  // operation not permitted" when asked for a capability it does not hold itself, so RunCVM's
+  // extra capabilities are requested only when the host has them (a sandboxed dockerd may not).
+  uint64_t available_caps = ~uint64_t{0};
 };
 
 struct RewriteResult {
@@ -72,8 +76,9 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
 absl::StatusOr<std::string> RootfsPath(const Json& config, const std::string& bundle_dir);
 
 // The capabilities the container's processes (entrypoint, init, QEMU, virtiofsd) need on top of
-// Docker's bounding set; all five sets get the union. Shared with the exec rewrite.
-Json ContainerCapabilities(const Json& process);
+// Docker's bounding set (those of them in `available_caps`); all five sets get the union. Shared
+// with the exec rewrite.
+Json ContainerCapabilities(const Json& process, uint64_t available_caps);
 
 // Docker's process.env as strings (non-strings are an error naming config.json).
 absl::StatusOr<std::vector<std::string>> ProcessEnv(const Json& process, std::string_view what);

@@ -7,7 +7,7 @@
 
 namespace runcvm {
 
-absl::StatusOr<Json> RewriteProcess(const Json& process) {
+absl::StatusOr<Json> RewriteProcess(const Json& process, uint64_t available_caps) {
   try {
     if (!process.is_object()) {
       return absl::InvalidArgumentError("process.json: expected an object");
@@ -15,7 +15,8 @@ absl::StatusOr<Json> RewriteProcess(const Json& process) {
     const Json* args = FindMember(process, "args");
     if (args == nullptr || !args->is_array() || args->empty() ||
         !std::all_of(args->begin(), args->end(), [](const Json& a) { return a.is_string(); })) {
-      return absl::InvalidArgumentError("process.json: args: expected a non-empty array of strings");
+      return absl::InvalidArgumentError(
+          "process.json: args: expected a non-empty array of strings");
     }
     Json out = process;
     if ((*args)[0].get<std::string>() == kContainerEscape) {
@@ -30,7 +31,7 @@ absl::StatusOr<Json> RewriteProcess(const Json& process) {
     out["args"] = Json::array({kContainerExec, SerializeJson(process)});
     out["user"] = Json{{"uid", 0}, {"gid", 0}};
     out["cwd"] = "/";
-    out["capabilities"] = ContainerCapabilities(process);
+    out["capabilities"] = ContainerCapabilities(process, available_caps);
     out["noNewPrivileges"] = false;
     return out;
   } catch (const Json::exception& e) {

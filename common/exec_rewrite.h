@@ -7,6 +7,8 @@
 #ifndef RUNCVM_COMMON_EXEC_REWRITE_H_
 #define RUNCVM_COMMON_EXEC_REWRITE_H_
 
+#include <cstdint>
+
 #include "absl/status/statusor.h"
 #include "common/json.h"
 
@@ -14,7 +16,8 @@ namespace runcvm {
 
 inline constexpr std::string_view kContainerEscape = "---";
 
-absl::StatusOr<Json> RewriteProcess(const Json& process);
+// `available_caps`: the runtime's bounding set, as HostFacts::available_caps.
+absl::StatusOr<Json> RewriteProcess(const Json& process, uint64_t available_caps = ~uint64_t{0});
 
 }  // namespace runcvm
 

@@ -105,7 +105,9 @@ std::optional<std::string> ValidateBreak(std::string_view v) {
 // Sorted by name; `KnownOptions()` and the lookup rely on it.
 const OptionSpec kOptions[] = {
     {{"RUNCVM_ACCEL", "auto, kvm, tcg", "accelerator: kvm when /dev/kvm works, else tcg (auto)"},
-     [](std::string_view v) { return ExpectOneOf(v, {"auto", "kvm", "tcg"}); }},
+     [](std::string_view v) {
+       return ExpectOneOf(v, {"auto", "kvm", "tcg"});
+     }},
     {{"RUNCVM_BIOS", "EFI", "boot with OVMF instead of SeaBIOS"},
      [](std::string_view v) { return ExpectOneOf(v, {"EFI"}); }},
     {{"RUNCVM_BIOS_DEBUG", "1|0", "keep the firmware's serial output"}, ValidateBool},
@@ -113,13 +115,15 @@ const OptionSpec kOptions[] = {
      ValidateBreak},
     {{"RUNCVM_CGROUPFS", "none|systemd|1|cgroup1|2|cgroup2|hybrid|mixed", "guest cgroupfs mounts"},
      [](std::string_view v) {
-       return ExpectOneOf(
-           v, {"none", "systemd", "1", "cgroup1", "2", "cgroup2", "hybrid", "mixed"});
+       return ExpectOneOf(v,
+                          {"none", "systemd", "1", "cgroup1", "2", "cgroup2", "hybrid", "mixed"});
      }},
     {{"RUNCVM_DISKS", "<src>,<dst>,<fs>[,<size>][;...]", "file-backed virtio-blk disks"},
      ValidateDisks},
     {{"RUNCVM_DISPLAY_MODE", "headless|serial|vnc", "console/display preset"},
-     [](std::string_view v) { return ExpectOneOf(v, {"headless", "serial", "vnc"}); }},
+     [](std::string_view v) {
+       return ExpectOneOf(v, {"headless", "serial", "vnc"});
+     }},
     {{"RUNCVM_HUGETLB", "1|0", "guest RAM from hugetlb memfd"}, ValidateBool},
     {{"RUNCVM_INIT", "1|0", "an init as PID 1 of the workload (as docker run --init)"},
      ValidateBool},
@@ -129,17 +133,27 @@ const OptionSpec kOptions[] = {
     {{"RUNCVM_KERNEL_MOUNT_LIB_MODULES", "1|0", "mount the kernel's modules over /lib/modules"},
      ValidateBool},
     {{"RUNCVM_QEMU_ARCH", "x86_64", "guest architecture (only x86_64 is bundled)"},
-     [](std::string_view v) { return ExpectOneOf(v, {"x86_64", "amd64"}); }},
+     [](std::string_view v) {
+       return ExpectOneOf(v, {"x86_64", "amd64"});
+     }},
     {{"RUNCVM_QEMU_DEBUG", "1|0", "QEMU diagnostics on exit"}, ValidateBool},
     {{"RUNCVM_QEMU_DISPLAY", "none|curses", "QEMU -display"},
-     [](std::string_view v) { return ExpectOneOf(v, {"none", "curses"}); }},
+     [](std::string_view v) {
+       return ExpectOneOf(v, {"none", "curses"});
+     }},
     {{"RUNCVM_QEMU_MEM_PREALLOC", "on|off", "preallocate guest RAM"},
-     [](std::string_view v) { return ExpectOneOf(v, {"on", "off"}); }},
+     [](std::string_view v) {
+       return ExpectOneOf(v, {"on", "off"});
+     }},
     {{"RUNCVM_QEMU_NET_VHOST", "1|0", "vhost-net for the VM's network"}, ValidateBool},
     {{"RUNCVM_QEMU_USB", "on|off", "q35 USB controller"},
-     [](std::string_view v) { return ExpectOneOf(v, {"on", "off"}); }},
+     [](std::string_view v) {
+       return ExpectOneOf(v, {"on", "off"});
+     }},
     {{"RUNCVM_QEMU_VGA", "none|virtio|std|cirrus", "QEMU -vga"},
-     [](std::string_view v) { return ExpectOneOf(v, {"none", "virtio", "std", "cirrus"}); }},
+     [](std::string_view v) {
+       return ExpectOneOf(v, {"none", "virtio", "std", "cirrus"});
+     }},
     {{"RUNCVM_QEMU_VNC_DISPLAY", "N >= 0", "VNC display :N (port 5900+N)"},
      [](std::string_view v) -> std::optional<std::string> {
        if (IsAllDigits(v) && v.size() < 6) return std::nullopt;
@@ -156,8 +170,9 @@ const OptionSpec kOptions[] = {
 };
 
 const OptionSpec* FindOption(std::string_view name) {
-  auto it = std::lower_bound(std::begin(kOptions), std::end(kOptions), name,
-                             [](const OptionSpec& o, std::string_view n) { return o.info.name < n; });
+  auto it =
+      std::lower_bound(std::begin(kOptions), std::end(kOptions), name,
+                       [](const OptionSpec& o, std::string_view n) { return o.info.name < n; });
   return it != std::end(kOptions) && it->info.name == name ? &*it : nullptr;
 }
 

@@ -13,10 +13,12 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/exit_code.h"
 #include "common/fd.h"
 #include "common/options.h"
@@ -99,12 +101,18 @@ Resolved ResolveInRoot(const std::string& rootfs, std::string_view path,
 // Go's syscall.Errno strings (zerrors_linux_amd64.go) for the errors a stat can give.
 std::string GoErrnoText(int err) {
   switch (err) {
-    case ENOENT: return "no such file or directory";
-    case ENOTDIR: return "not a directory";
-    case ELOOP: return "too many levels of symbolic links";
-    case ENAMETOOLONG: return "file name too long";
-    case EACCES: return "permission denied";
-    case EIO: return "input/output error";
+    case ENOENT:
+      return "no such file or directory";
+    case ENOTDIR:
+      return "not a directory";
+    case ELOOP:
+      return "too many levels of symbolic links";
+    case ENAMETOOLONG:
+      return "file name too long";
+    case EACCES:
+      return "permission denied";
+    case EIO:
+      return "input/output error";
     default: {
       std::string s = std::strerror(err);
       if (!s.empty()) s[0] = absl::ascii_tolower(s[0]);
@@ -143,15 +151,33 @@ std::string GoQuote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += absl::StrFormat("\\x%02x", c);
@@ -180,7 +206,8 @@ absl::Status CheckExecutable(const std::string& rootfs, const Json& process,
     return WithExitCode(
         absl::FailedPreconditionError(absl::StrCat("runc ", runc_command,
                                                    " failed: unable to start container process: "
-                                                   "exec: ", GoQuote(file), ": ", reason)),
+                                                   "exec: ",
+                                                   GoQuote(file), ": ", reason)),
         exit_code);
   };
   auto container_path = [&](std::string_view p) {
@@ -218,7 +245,8 @@ absl::Status CheckExecutable(const std::string& rootfs, const Json& process,
 
 absl::StatusOr<std::string> RuncvmRootFromSelf() {
   char buf[PATH_MAX];
-  if (realpath("/proc/self/exe", buf) == nullptr) return ErrnoError(errno, "realpath /proc/self/exe");
+  if (realpath("/proc/self/exe", buf) == nullptr)
+    return ErrnoError(errno, "realpath /proc/self/exe");
   std::string exe = buf;
   // <root>/bin/runcvm -> <root>
   for (int i = 0; i < 2; ++i) {
@@ -259,7 +287,8 @@ std::map<std::string, KernelDist> ListKernels(const std::string& runcvm_root) {
             std::string_view target(buf, n);
             while (target.size() > 1 && target.back() == '/') target.remove_suffix(1);
             size_t slash = target.rfind('/');
-            kd.latest = std::string(slash == std::string_view::npos ? target : target.substr(slash + 1));
+            kd.latest =
+                std::string(slash == std::string_view::npos ? target : target.substr(slash + 1));
           }
         }
         continue;
@@ -274,6 +303,17 @@ std::map<std::string, KernelDist> ListKernels(const std::string& runcvm_root) {
   return kernels;
 }
 
+uint64_t OwnBoundingCaps() {
+  absl::StatusOr<std::string> status = ReadFile("/proc/self/status");
+  if (!status.ok()) return ~uint64_t{0};
+  for (std::string_view line : absl::StrSplit(*status, '\n')) {
+    if (!absl::ConsumePrefix(&line, "CapBnd:")) continue;
+    uint64_t mask;
+    if (absl::SimpleHexAtoi(absl::StripAsciiWhitespace(line), &mask)) return mask;
+  }
+  return ~uint64_t{0};
+}
+
 absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
                                           const std::string& bundle_dir, const Json& config) {
   HostFacts facts;
@@ -282,6 +322,7 @@ absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
   facts.has_kvm = PathExists("/dev/kvm");
   facts.has_vhost_net = PathExists("/dev/vhost-net");
   facts.kernels = ListKernels(runcvm_root);
+  facts.available_caps = OwnBoundingCaps();
   // A network namespace given by path is the host's when it is the same namespace file as ours
   // (the runtime runs in the host's namespace, as containerd-shim does).
   const Json* linux = FindMember(config, "linux");

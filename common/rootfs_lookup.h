@@ -43,6 +43,9 @@ absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
 // The kernels under <runcvm_root>/kernels: <dist>/<version>/vmlinuz, and <dist>/latest.
 std::map<std::string, KernelDist> ListKernels(const std::string& runcvm_root);
 
+// The calling process's bounding set from /proc/self/status (CapBnd); all bits when unreadable.
+uint64_t OwnBoundingCaps();
+
 // Go's strconv.Quote for the names in runc's messages.
 std::string GoQuote(std::string_view s);
 

@@ -23,26 +23,32 @@ struct FlagSpec {
 
 // runc 1.1's global flags (main.go).
 constexpr FlagSpec kGlobalFlags[] = {
-    {"debug", "", false},      {"log", "", true},           {"log-format", "", true},
-    {"root", "", true},        {"criu", "", true},          {"systemd-cgroup", "", false},
-    {"rootless", "", true},    {"help", "h", false},        {"version", "v", false},
+    {"debug", "", false},   {"log", "", true},    {"log-format", "", true},
+    {"root", "", true},     {"criu", "", true},   {"systemd-cgroup", "", false},
+    {"rootless", "", true}, {"help", "h", false}, {"version", "v", false},
 };
 
 // runc 1.1's create.go / run.go / exec.go.
 constexpr FlagSpec kCreateFlags[] = {
-    {"bundle", "b", true},        {"console-socket", "", true}, {"pid-file", "", true},
-    {"no-pivot", "", false},      {"no-new-keyring", "", false}, {"preserve-fds", "", true},
+    {"bundle", "b", true},
+    {"console-socket", "", true},
+    {"pid-file", "", true},
+    {"no-pivot", "", false},
+    {"no-new-keyring", "", false},
+    {"preserve-fds", "", true},
     {"help", "h", false},
     // run only:
-    {"detach", "d", false},       {"keep", "", false},          {"no-subreaper", "", false},
+    {"detach", "d", false},
+    {"keep", "", false},
+    {"no-subreaper", "", false},
 };
 
 constexpr FlagSpec kExecFlags[] = {
-    {"console-socket", "", true}, {"cwd", "", true},           {"env", "e", true},
-    {"tty", "t", false},          {"user", "u", true},         {"additional-gids", "g", true},
-    {"process", "p", true},       {"detach", "d", false},      {"pid-file", "", true},
-    {"process-label", "", true},  {"apparmor", "", true},      {"no-new-privs", "", false},
-    {"cap", "c", true},           {"preserve-fds", "", true},  {"cgroup", "", true},
+    {"console-socket", "", true}, {"cwd", "", true},          {"env", "e", true},
+    {"tty", "t", false},          {"user", "u", true},        {"additional-gids", "g", true},
+    {"process", "p", true},       {"detach", "d", false},     {"pid-file", "", true},
+    {"process-label", "", true},  {"apparmor", "", true},     {"no-new-privs", "", false},
+    {"cap", "c", true},           {"preserve-fds", "", true}, {"cgroup", "", true},
     {"ignore-paused", "", false}, {"help", "h", false},
 };
 
@@ -113,10 +119,11 @@ absl::Status ScanRuncArgs(std::span<const std::string_view> args, RuncCommandLin
 
   const bool create = IsCreateCommand(cli.command);
   const bool exec = cli.command == "exec";
-  if (!create && !exec) return absl::OkStatus();  // passed through untouched: no need to understand it
+  if (!create && !exec)
+    return absl::OkStatus();  // passed through untouched: no need to understand it
 
-  std::span<const FlagSpec> specs = create ? std::span<const FlagSpec>(kCreateFlags)
-                                           : std::span<const FlagSpec>(kExecFlags);
+  std::span<const FlagSpec> specs =
+      create ? std::span<const FlagSpec>(kCreateFlags) : std::span<const FlagSpec>(kExecFlags);
   std::string where = absl::StrCat("runc ", cli.command);
   bool flags_done = false;
   for (; i < args.size(); ++i) {
@@ -157,9 +164,8 @@ absl::StatusOr<std::string> FindRunc(const char* runcvm_runc_env, const char* pa
     return absl::NotFoundError(absl::StrCat("RUNCVM_RUNC=", runcvm_runc_env,
                                             ": not an executable file (or it is runcvm itself)"));
   }
-  std::vector<std::string> candidates = {"/usr/bin/runc",       "/usr/sbin/runc",
-                                         "/usr/local/bin/runc", "/usr/local/sbin/runc",
-                                         "/usr/libexec/docker/runc"};
+  std::vector<std::string> candidates = {"/usr/bin/runc", "/usr/sbin/runc", "/usr/local/bin/runc",
+                                         "/usr/local/sbin/runc", "/usr/libexec/docker/runc"};
   if (path_env != nullptr) {
     for (std::string_view dir : absl::StrSplit(path_env, ':', absl::SkipEmpty())) {
       if (absl::StartsWith(dir, "/")) candidates.push_back(absl::StrCat(dir, "/runc"));

@@ -20,7 +20,9 @@ namespace {
 
 constexpr const char* kKernelVersion = "6.1.0-28-cloud-amd64";
 
-std::string FixturePath(const std::string& name) { return std::string(RUNCVM_FIXTURES) + "/" + name; }
+std::string FixturePath(const std::string& name) {
+  return std::string(RUNCVM_FIXTURES) + "/" + name;
+}
 
 Json LoadJson(const std::string& name) {
   absl::StatusOr<Json> j = ReadJsonFile(FixturePath(name));
@@ -46,7 +48,8 @@ void Golden(const std::string& name, const Json& actual) {
     return;
   }
   Json expected = LoadJson(name);
-  INFO(name << "\nexpected: " << SerializeJson(expected, 2) << "\nactual: " << SerializeJson(actual, 2));
+  INFO(name << "\nexpected: " << SerializeJson(expected, 2)
+            << "\nactual: " << SerializeJson(actual, 2));
   CHECK(actual == expected);
 }
 
@@ -113,8 +116,7 @@ TEST_CASE("config rewrite: kernel selection") {
   CHECK(r.spec["vm"]["initrd"] == "/opt/runcvm/kernels/debian/5.10.0-99-amd64/initrd");
   Json modules = r.config["mounts"][r.config["mounts"].size() - 2];
   CHECK(modules["destination"] == "/vm/lib/modules/5.10.0-99-amd64");
-  CHECK(modules["source"] ==
-        "/opt/runcvm/kernels/debian/5.10.0-99-amd64/modules/5.10.0-99-amd64");
+  CHECK(modules["source"] == "/opt/runcvm/kernels/debian/5.10.0-99-amd64/modules/5.10.0-99-amd64");
 
   r = spec({"RUNCVM_KERNEL=alpine/6.6.1-virt", "RUNCVM_KERNEL_MOUNT_LIB_MODULES=1"});
   modules = r.config["mounts"][r.config["mounts"].size() - 2];
@@ -135,10 +137,10 @@ TEST_CASE("config rewrite: kernel selection") {
 
 TEST_CASE("config rewrite: options reach the launch spec, bad ones fail") {
   HostFacts facts = TestFacts("plain");
-  absl::StatusOr<RewriteResult> r = RewriteConfig(
-      PlainWithEnv({"RUNCVM_ACCEL=tcg", "RUNCVM_KERNEL_APPEND=apparmor=0", "RUNCVM_KERNEL_DEBUG=1",
-                    "RUNCVM_INIT=1"}),
-      facts);
+  absl::StatusOr<RewriteResult> r =
+      RewriteConfig(PlainWithEnv({"RUNCVM_ACCEL=tcg", "RUNCVM_KERNEL_APPEND=apparmor=0",
+                                  "RUNCVM_KERNEL_DEBUG=1", "RUNCVM_INIT=1"}),
+                    facts);
   REQUIRE(r.ok());
   CHECK(r->spec["vm"]["accel"] == "tcg");
   CHECK(r->spec["vm"]["kernel_append"] == "apparmor=0");
@@ -168,7 +170,8 @@ TEST_CASE("config rewrite: devices follow the host") {
   CHECK(devices[1]["minor"] == 238);
   CHECK(devices[1]["fileMode"] == 438);
   const Json& rules = r->config["linux"]["resources"]["devices"];
-  CHECK(rules.back() == Json::parse(R"({"allow":true,"type":"c","major":10,"minor":238,"access":"rwm"})"));
+  CHECK(rules.back() ==
+        Json::parse(R"({"allow":true,"type":"c","major":10,"minor":238,"access":"rwm"})"));
 
   // A device the user already passed (--device /dev/net/tun) is not added twice.
   Json config = LoadJson("plain/config.json");
@@ -214,8 +217,8 @@ TEST_CASE("config rewrite: /disks stays in the container, /dev tmpfs too") {
   Json config = LoadJson("plain/config.json");
   config["mounts"].push_back(Json::parse(
       R"({"destination":"/disks","type":"bind","source":"/var/lib/docker/volumes/d/_data","options":["rbind"]})"));
-  config["mounts"].push_back(Json::parse(
-      R"({"destination":"/disks2","type":"bind","source":"/x","options":["rbind"]})"));
+  config["mounts"].push_back(
+      Json::parse(R"({"destination":"/disks2","type":"bind","source":"/x","options":["rbind"]})"));
   config["mounts"].push_back(Json::parse(
       R"({"destination":"/dev/foo","type":"tmpfs","source":"tmpfs","options":["rprivate"]})"));
   absl::StatusOr<RewriteResult> r = RewriteConfig(config, TestFacts("plain"));
@@ -234,7 +237,8 @@ TEST_CASE("config rewrite: a relative rootfs is resolved against the bundle") {
   absl::StatusOr<RewriteResult> r = RewriteConfig(config, TestFacts("plain"));
   REQUIRE(r.ok());
   CHECK(r->config["mounts"][3]["destination"] == "/vm");
-  CHECK(r->config["mounts"][3]["source"] == "/run/containerd/io.containerd.runtime.v2.task/moby/plain/rootfs");
+  CHECK(r->config["mounts"][3]["source"] ==
+        "/run/containerd/io.containerd.runtime.v2.task/moby/plain/rootfs");
 }
 
 TEST_CASE("config rewrite: malformed documents name the culprit") {
@@ -309,7 +313,7 @@ TEST_CASE("executable check: runc 1.1.5's wording") {
   TempRootfs root;
   root.File("/bin/busybox", 0755);
   root.Link("/bin/sh", "busybox");
-  root.Link("/usr/bin/env", "/bin/busybox");         // absolute: inside the rootfs
+  root.Link("/usr/bin/env", "/bin/busybox");            // absolute: inside the rootfs
   root.Link("/usr/bin/up", "../../../../bin/busybox");  // climbs no further than the root
   root.File("/bin/noexec", 0644);
   root.File("/data-file", 0700);
@@ -338,9 +342,11 @@ TEST_CASE("executable check: runc 1.1.5's wording") {
         std::string(kPrefix) +
             "\"sh\": cannot run executable found relative to current directory [126]");
   CHECK(Check(root, Process("/bin/nosuch")) ==
-        std::string(kPrefix) + "\"/bin/nosuch\": stat /bin/nosuch: no such file or directory [127]");
+        std::string(kPrefix) +
+            "\"/bin/nosuch\": stat /bin/nosuch: no such file or directory [127]");
   CHECK(Check(root, Process("/bin/dangling")) ==
-        std::string(kPrefix) + "\"/bin/dangling\": stat /bin/dangling: no such file or directory [127]");
+        std::string(kPrefix) +
+            "\"/bin/dangling\": stat /bin/dangling: no such file or directory [127]");
   CHECK(Check(root, Process("/bin/noexec")) ==
         std::string(kPrefix) + "\"/bin/noexec\": permission denied [126]");
   CHECK(Check(root, Process("/notexec")) ==
@@ -351,7 +357,8 @@ TEST_CASE("executable check: runc 1.1.5's wording") {
   CHECK(Check(root, Process("sh/x", "", "/bin")) ==
         std::string(kPrefix) + "\"sh/x\": stat sh/x: not a directory [126]");
   CHECK(Check(root, Process("/bin/loop")) ==
-        std::string(kPrefix) + "\"/bin/loop\": stat /bin/loop: too many levels of symbolic links [126]");
+        std::string(kPrefix) +
+            "\"/bin/loop\": stat /bin/loop: too many levels of symbolic links [126]");
   CHECK(Check(root, Process("a\"b")) ==
         std::string(kPrefix) + "\"a\\\"b\": executable file not found in $PATH [127]");
 }
@@ -381,7 +388,8 @@ TEST_CASE("host facts: kernels are listed with latest resolved") {
   root.File("/kernels/README", 0644);
   std::map<std::string, KernelDist> k = ListKernels(root.dir);
   REQUIRE(k.size() == 2);
-  CHECK(k["debian"].versions == std::vector<std::string>{"6.1.0-27-cloud-amd64", "6.1.0-28-cloud-amd64"});
+  CHECK(k["debian"].versions ==
+        std::vector<std::string>{"6.1.0-27-cloud-amd64", "6.1.0-28-cloud-amd64"});
   CHECK(k["debian"].latest == "6.1.0-28-cloud-amd64");
   CHECK(k["alpine"].latest.empty());
   CHECK(ListKernels(root.dir + "/nonexistent").empty());
@@ -391,6 +399,24 @@ TEST_CASE("Go's strconv.Quote") {
   CHECK(GoQuote("sh") == "\"sh\"");
   CHECK(GoQuote("a\\b\"c\n\x01") == "\"a\\\\b\\\"c\\n\\x01\"");
   CHECK(GoQuote("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
+}
+
+}  // namespace
+}  // namespace runcvm
+
+namespace runcvm {
+namespace {
+
+TEST_CASE("config rewrite: extra capabilities only when the host can grant them") {
+  HostFacts facts = TestFacts("plain");
+  facts.available_caps = ~(uint64_t{1} << 24);  // no CAP_SYS_RESOURCE (24), as in a sandbox
+  absl::StatusOr<RewriteResult> r = RewriteConfig(LoadJson("plain/config.json"), facts);
+  REQUIRE(r.ok());
+  for (const char* set : {"bounding", "effective", "inheritable", "permitted", "ambient"}) {
+    const Json& caps = r->config["process"]["capabilities"][set];
+    CHECK(std::find(caps.begin(), caps.end(), Json("CAP_SYS_RESOURCE")) == caps.end());
+    CHECK(std::find(caps.begin(), caps.end(), Json("CAP_NET_ADMIN")) != caps.end());
+  }
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 namespace runcvm {
 namespace {
 
-std::string FixturePath(const std::string& name) { return std::string(RUNCVM_FIXTURES) + "/" + name; }
+std::string FixturePath(const std::string& name) {
+  return std::string(RUNCVM_FIXTURES) + "/" + name;
+}
 
 Json LoadJson(const std::string& name) {
   absl::StatusOr<Json> j = ReadJsonFile(FixturePath(name));
@@ -48,7 +50,8 @@ TEST_CASE("exec rewrite: --- runs the command in the container") {
   CHECK(*r == expected);
 
   process["args"] = Json::array({"---"});
-  CHECK(RewriteProcess(process).status().message() == "process.json: args: nothing to run after ---");
+  CHECK(RewriteProcess(process).status().message() ==
+        "process.json: args: nothing to run after ---");
 }
 
 TEST_CASE("exec rewrite: a terminal stays a terminal") {

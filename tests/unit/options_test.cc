@@ -51,13 +51,15 @@ TEST_CASE("options: the last entry wins and an empty value is the default") {
 }
 
 TEST_CASE("options: errors name the variable and what is expected") {
-  CHECK(ErrorOf({"RUNCVM_ACCEL=xen"}) == "invalid RUNCVM_ACCEL=xen: expected one of auto, kvm, tcg");
+  CHECK(ErrorOf({"RUNCVM_ACCEL=xen"}) ==
+        "invalid RUNCVM_ACCEL=xen: expected one of auto, kvm, tcg");
   CHECK(ErrorOf({"RUNCVM_KERNEL_DEBUG=maybe"}) ==
         "invalid RUNCVM_KERNEL_DEBUG=maybe: expected 1 or 0 (or true/false, yes/no, on/off)");
   CHECK(ErrorOf({"RUNCVM_KERNEL_DEBUGG=1"}) ==
         "unknown option RUNCVM_KERNEL_DEBUGG=1 (not a RunCVM option; did you mean "
         "RUNCVM_KERNEL_DEBUG?)");
-  CHECK(ErrorOf({"RUNCVM_FROBNICATE=1"}) == "unknown option RUNCVM_FROBNICATE=1 (not a RunCVM option)");
+  CHECK(ErrorOf({"RUNCVM_FROBNICATE=1"}) ==
+        "unknown option RUNCVM_FROBNICATE=1 (not a RunCVM option)");
   CHECK(ErrorOf({"RUNCVM_QEMU_DISPLAY=gtk"}) ==
         "invalid RUNCVM_QEMU_DISPLAY=gtk: expected one of none, curses");
   CHECK(ErrorOf({"RUNCVM_CGROUPFS=3"}) ==
@@ -109,13 +111,13 @@ TEST_CASE("options: booleans") {
 TEST_CASE("options: the table is sorted and covers the documented options") {
   std::span<const OptionInfo> known = KnownOptions();
   for (size_t i = 1; i < known.size(); ++i) CHECK(known[i - 1].name < known[i].name);
-  for (std::string name :
-       {"RUNCVM_KERNEL", "RUNCVM_KERNEL_APPEND", "RUNCVM_KERNEL_DEBUG",
-        "RUNCVM_KERNEL_MOUNT_LIB_MODULES", "RUNCVM_DISKS", "RUNCVM_QEMU_DISPLAY",
-        "RUNCVM_BIOS_DEBUG", "RUNCVM_SYS_ADMIN", "RUNCVM_BREAK", "RUNCVM_ACCEL",
-        "RUNCVM_RUNTIME_DEBUG", "RUNCVM_CGROUPFS", "RUNCVM_VIRTIOFSD_CACHE"}) {
+  for (std::string name : {"RUNCVM_KERNEL", "RUNCVM_KERNEL_APPEND", "RUNCVM_KERNEL_DEBUG",
+                           "RUNCVM_KERNEL_MOUNT_LIB_MODULES", "RUNCVM_DISKS", "RUNCVM_QEMU_DISPLAY",
+                           "RUNCVM_BIOS_DEBUG", "RUNCVM_SYS_ADMIN", "RUNCVM_BREAK", "RUNCVM_ACCEL",
+                           "RUNCVM_RUNTIME_DEBUG", "RUNCVM_CGROUPFS", "RUNCVM_VIRTIOFSD_CACHE"}) {
     INFO(name);
-    CHECK(std::any_of(known.begin(), known.end(), [&](const OptionInfo& o) { return o.name == name; }));
+    CHECK(std::any_of(known.begin(), known.end(),
+                      [&](const OptionInfo& o) { return o.name == name; }));
   }
 }
 

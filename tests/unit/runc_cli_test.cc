@@ -42,10 +42,9 @@ TEST_CASE("runc cli: containerd-shim's create") {
 }
 
 TEST_CASE("runc cli: flag spellings") {
-  auto cli = Scan({"--debug", "--systemd-cgroup", "--log=/l.json", "-log-format=text",
-                   "--criu", "/usr/sbin/criu", "--rootless=false", "create", "-b", "/b",
-                   "--console-socket", "/s.sock", "--no-pivot", "--no-new-keyring",
-                   "--preserve-fds=2", "id1"});
+  auto cli = Scan({"--debug", "--systemd-cgroup", "--log=/l.json", "-log-format=text", "--criu",
+                   "/usr/sbin/criu", "--rootless=false", "create", "-b", "/b", "--console-socket",
+                   "/s.sock", "--no-pivot", "--no-new-keyring", "--preserve-fds=2", "id1"});
   REQUIRE(cli.ok());
   CHECK(cli->log_path == "/l.json");
   CHECK(cli->log_format == "text");
@@ -98,15 +97,15 @@ TEST_CASE("runc cli: exec") {
 }
 
 TEST_CASE("runc cli: other commands pass through without interpretation") {
-  for (std::vector<std::string_view> args :
-       std::vector<std::vector<std::string_view>>{{"--root", "/r", "delete", "--force", "abc"},
-                                                  {"state", "abc"},
-                                                  {"kill", "abc", "9"},
-                                                  {"--version"},
-                                                  {"-v"},
-                                                  {"features"},
-                                                  {"update", "--whatever", "--resources", "-", "abc"},
-                                                  {}}) {
+  for (std::vector<std::string_view> args : std::vector<std::vector<std::string_view>>{
+           {"--root", "/r", "delete", "--force", "abc"},
+           {"state", "abc"},
+           {"kill", "abc", "9"},
+           {"--version"},
+           {"-v"},
+           {"features"},
+           {"update", "--whatever", "--resources", "-", "abc"},
+           {}}) {
     auto cli = Scan(args);
     REQUIRE(cli.ok());
     CHECK(cli->bundle.empty());
@@ -127,7 +126,8 @@ TEST_CASE("runc cli: what cannot be scanned safely is an error") {
 
   // The log file is known even when a later argument is bad, so the error still reaches Docker.
   RuncCommandLine cli;
-  CHECK_FALSE(ScanRuncArgs(std::vector<std::string_view>{"--log", "/l.json", "create", "--x"}, &cli).ok());
+  CHECK_FALSE(
+      ScanRuncArgs(std::vector<std::string_view>{"--log", "/l.json", "create", "--x"}, &cli).ok());
   CHECK(cli.log_path == "/l.json");
 }
 
@@ -137,9 +137,7 @@ std::string MakeTempDir() {
   return tmpl;
 }
 
-void MakeExecutable(const std::string& path) {
-  REQUIRE(WriteFile(path, "#!/bin/sh\n", 0755).ok());
-}
+void MakeExecutable(const std::string& path) { REQUIRE(WriteFile(path, "#!/bin/sh\n", 0755).ok()); }
 
 TEST_CASE("runc cli: finding runc") {
   std::string dir = MakeTempDir();
@@ -150,8 +148,8 @@ TEST_CASE("runc cli: finding runc") {
   CHECK(FindRunc(fake.c_str(), "", "/proc/self/exe").value() == fake);
   absl::StatusOr<std::string> bad = FindRunc((dir + "/nope").c_str(), "", "/proc/self/exe");
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.status().message() == "RUNCVM_RUNC=" + dir +
-                                      "/nope: not an executable file (or it is runcvm itself)");
+  CHECK(bad.status().message() ==
+        "RUNCVM_RUNC=" + dir + "/nope: not an executable file (or it is runcvm itself)");
   // Our own binary is never runc, even under that name.
   CHECK_FALSE(FindRunc(fake.c_str(), "", fake).ok());
 
