@@ -1,4 +1,4 @@
-// vm-start SPEC.json
+// vm-start [--exec] SPEC.json
 //
 // Becomes the workload described by an OCI process object, inside the VM: rlimits, supplementary
 // groups, gid, capabilities, uid, umask, cwd (created when missing), exactly the spec's
@@ -6,8 +6,10 @@
 // up in the spec's PATH. SPEC.json holds the process object itself, or a document with it under
 // "process" (such as the launch spec /.runcvm/runcvm.json).
 //
-// Exit codes when the workload cannot be started, as runc's callers show them: 127 not found,
-// 126 not executable, 125 anything else (bad spec, failed system call).
+// Exit codes when the workload cannot be started, as Docker shows runc's failures: for a
+// container's process 127 not found, 126 not executable, 125 anything else (bad spec, failed
+// system call). With --exec (a `docker exec` session) a missing cwd is an error instead of being
+// created, and every failure exits 126, as `docker exec` does under runc.
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -21,15 +23,16 @@
 namespace runcvm {
 
 extern const std::string_view kVmStartUsage =
-    "Usage: vm-start SPEC.json\n\n"
+    "Usage: vm-start [--exec] SPEC.json\n\n"
     "Applies the OCI process object in SPEC.json (user, groups, capabilities, rlimits, umask,\n"
     "cwd, env, noNewPrivileges) and execs its args. SPEC.json may also be a document with the\n"
     "object under \"process\". Exits 127 when the program is not found, 126 when it cannot be\n"
-    "executed, 125 for any other failure.\n";
+    "executed, 125 for any other failure.\n\n"
+    "  --exec  rules of `docker exec`: a missing cwd is an error, and any failure exits 126\n";
 
 namespace {
 
-absl::Status Run(const std::string& path) {
+absl::Status Run(const std::string& path, const ExecOptions& options) {
   ASSIGN_OR_RETURN(Json doc, ReadJsonFile(path));
   const Json* process = &doc;
   if (const Json* inner = FindMember(doc, "process");
@@ -38,20 +41,23 @@ absl::Status Run(const std::string& path) {
   }
   absl::StatusOr<ProcessSpec> spec = ParseProcessSpec(*process);
   if (!spec.ok()) return Annotate(spec.status(), path);
-  return ApplyProcessSpecAndExec(*spec);
+  return ApplyProcessSpecAndExec(*spec, options);
 }
 
 }  // namespace
 
 int VmStartMain(int argc, char** argv) {
-  if (argc != 2) {
-    LogError("expected one argument, the process spec file; see --help");
+  ExecOptions options;
+  bool exec_session = argc == 3 && std::string_view(argv[1]) == "--exec";
+  if (exec_session) options.create_cwd = false;
+  if (argc != 2 + (exec_session ? 1 : 0)) {
+    LogError("expected the process spec file, optionally after --exec; see --help");
     return kExitRuncvmFailed;
   }
-  absl::Status status = Run(argv[1]);
+  absl::Status status = Run(argv[argc - 1], options);
   // Only reached on failure: success is an execve.
   LogError(status.message());
-  return ExitCodeForError(status);
+  return exec_session ? kExitCannotExecute : ExitCodeForError(status);
 }
 
 }  // namespace runcvm

@@ -58,8 +58,8 @@ absl::Status DropBoundingSet(const std::vector<cap_value_t>& keep) {
     if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 0) continue;
     if (cap_drop_bound(cap) != 0) {
       char* name = cap_to_name(cap);
-      absl::Status st = ErrnoError(errno, absl::StrCat("drop ", name ? name : "?",
-                                                       " from the bounding set"));
+      absl::Status st =
+          ErrnoError(errno, absl::StrCat("drop ", name ? name : "?", " from the bounding set"));
       cap_free(name);
       return st;
     }

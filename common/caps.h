@@ -32,7 +32,8 @@ struct ResolvedCapabilities {
 // apart from libcap's name table; `max_bits` is the kernel's cap count (cap_max_bits()).
 ResolvedCapabilities ResolveCapabilities(const CapabilitySets& sets, int max_bits);
 
-// Drops from the bounding set every capability below cap_max_bits() not in `keep` (PR_CAPBSET_DROP).
+// Drops from the bounding set every capability below cap_max_bits() not in `keep`
+// (PR_CAPBSET_DROP).
 absl::Status DropBoundingSet(const std::vector<cap_value_t>& keep);
 
 // PR_SET_KEEPCAPS: keep the permitted set across a setuid away from 0.

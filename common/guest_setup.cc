@@ -33,38 +33,54 @@ struct FlagWord {
 
 // runc's parseMountOptions table (libcontainer/specconv), word for word.
 constexpr FlagWord kFlagWords[] = {
-    {"acl", false, MS_POSIXACL},         {"async", true, MS_SYNCHRONOUS},
-    {"atime", true, MS_NOATIME},         {"bind", false, MS_BIND},
-    {"defaults", false, 0},              {"dev", true, MS_NODEV},
-    {"diratime", true, MS_NODIRATIME},   {"dirsync", false, MS_DIRSYNC},
-    {"exec", true, MS_NOEXEC},           {"iversion", false, MS_I_VERSION},
-    {"lazytime", false, MS_LAZYTIME},    {"loud", true, MS_SILENT},
-    {"mand", false, MS_MANDLOCK},        {"noacl", true, MS_POSIXACL},
-    {"noatime", false, MS_NOATIME},      {"nodev", false, MS_NODEV},
-    {"nodiratime", false, MS_NODIRATIME}, {"noexec", false, MS_NOEXEC},
-    {"noiversion", true, MS_I_VERSION},  {"nolazytime", true, MS_LAZYTIME},
-    {"nomand", true, MS_MANDLOCK},       {"norelatime", true, MS_RELATIME},
-    {"nostrictatime", true, MS_STRICTATIME}, {"nosuid", false, MS_NOSUID},
-    {"rbind", false, MS_BIND | MS_REC},  {"relatime", false, MS_RELATIME},
-    {"remount", false, MS_REMOUNT},      {"ro", false, MS_RDONLY},
-    {"rw", true, MS_RDONLY},             {"silent", false, MS_SILENT},
-    {"strictatime", false, MS_STRICTATIME}, {"suid", true, MS_NOSUID},
+    {"acl", false, MS_POSIXACL},
+    {"async", true, MS_SYNCHRONOUS},
+    {"atime", true, MS_NOATIME},
+    {"bind", false, MS_BIND},
+    {"defaults", false, 0},
+    {"dev", true, MS_NODEV},
+    {"diratime", true, MS_NODIRATIME},
+    {"dirsync", false, MS_DIRSYNC},
+    {"exec", true, MS_NOEXEC},
+    {"iversion", false, MS_I_VERSION},
+    {"lazytime", false, MS_LAZYTIME},
+    {"loud", true, MS_SILENT},
+    {"mand", false, MS_MANDLOCK},
+    {"noacl", true, MS_POSIXACL},
+    {"noatime", false, MS_NOATIME},
+    {"nodev", false, MS_NODEV},
+    {"nodiratime", false, MS_NODIRATIME},
+    {"noexec", false, MS_NOEXEC},
+    {"noiversion", true, MS_I_VERSION},
+    {"nolazytime", true, MS_LAZYTIME},
+    {"nomand", true, MS_MANDLOCK},
+    {"norelatime", true, MS_RELATIME},
+    {"nostrictatime", true, MS_STRICTATIME},
+    {"nosuid", false, MS_NOSUID},
+    {"rbind", false, MS_BIND | MS_REC},
+    {"relatime", false, MS_RELATIME},
+    {"remount", false, MS_REMOUNT},
+    {"ro", false, MS_RDONLY},
+    {"rw", true, MS_RDONLY},
+    {"silent", false, MS_SILENT},
+    {"strictatime", false, MS_STRICTATIME},
+    {"suid", true, MS_NOSUID},
     {"sync", false, MS_SYNCHRONOUS},
 };
 
 constexpr std::pair<std::string_view, unsigned long> kPropagationWords[] = {
-    {"private", MS_PRIVATE},           {"rprivate", MS_PRIVATE | MS_REC},
-    {"shared", MS_SHARED},             {"rshared", MS_SHARED | MS_REC},
-    {"slave", MS_SLAVE},               {"rslave", MS_SLAVE | MS_REC},
-    {"unbindable", MS_UNBINDABLE},     {"runbindable", MS_UNBINDABLE | MS_REC},
+    {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
 // mountinfo escapes space, tab, newline and backslash as \ooo.
 std::string UnescapeOctal(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
-        s[i + 3] >= '0' && s[i + 3] <= '7') {
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+        s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
       out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
       i += 3;
     } else {
@@ -101,8 +117,8 @@ absl::Status Mount(const std::string& source, const std::string& target, const s
 // Mounts unless something is mounted at `target` already (the initramfs moves /dev, /proc and
 // /sys into the new root on some kernels; a second call must change nothing).
 absl::Status MountIfAbsent(const std::vector<MountInfo>& mounts, const std::string& source,
-                           const std::string& target, const std::string& type,
-                           unsigned long flags, const std::string& data) {
+                           const std::string& target, const std::string& type, unsigned long flags,
+                           const std::string& data) {
   if (MountAt(mounts, target) != nullptr) return absl::OkStatus();
   RETURN_IF_ERROR(MkdirAll(target, 0755));
   return Mount(source, target, type, flags, data);
@@ -156,11 +172,13 @@ MountOptions ParseMountOptions(std::span<const std::string> options) {
 absl::StatusOr<std::vector<GuestMount>> ParseGuestMounts(const Json& guest_mounts) {
   std::vector<GuestMount> mounts;
   if (guest_mounts.is_null()) return mounts;
-  if (!guest_mounts.is_array()) return absl::InvalidArgumentError("guest_mounts: expected an array");
+  if (!guest_mounts.is_array())
+    return absl::InvalidArgumentError("guest_mounts: expected an array");
   for (size_t i = 0; i < guest_mounts.size(); ++i) {
     const Json& entry = guest_mounts[i];
     const std::string field = absl::StrCat("guest_mounts[", i, "]");
-    if (!entry.is_object()) return absl::InvalidArgumentError(absl::StrCat(field, ": expected an object"));
+    if (!entry.is_object())
+      return absl::InvalidArgumentError(absl::StrCat(field, ": expected an object"));
     GuestMount m;
     std::optional<std::string> destination = GetString(entry, "destination");
     if (!destination || destination->empty() || destination->front() != '/') {
@@ -174,9 +192,11 @@ absl::StatusOr<std::vector<GuestMount>> ParseGuestMounts(const Json& guest_mount
     }
     m.type = *type;
     m.source = GetString(entry, "source").value_or(m.type);
-    if (const Json* options = FindMember(entry, "options"); options != nullptr && !options->is_null()) {
+    if (const Json* options = FindMember(entry, "options");
+        options != nullptr && !options->is_null()) {
       if (!options->is_array()) {
-        return absl::InvalidArgumentError(absl::StrCat(field, ".options: expected an array of strings"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(field, ".options: expected an array of strings"));
       }
       for (size_t j = 0; j < options->size(); ++j) {
         if (!(*options)[j].is_string()) {
@@ -243,8 +263,8 @@ absl::Status MountContainerFilesystems() {
   RETURN_IF_ERROR(MountIfAbsent(mounts, "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
                                 "newinstance,ptmxmode=0666,mode=0620,gid=5"));
   // Docker's default /dev/shm: 64 MiB; MountGuestMounts remounts it when --shm-size says more.
-  RETURN_IF_ERROR(MountIfAbsent(mounts, "shm", "/dev/shm", "tmpfs", kNoSuidDevExec,
-                                "mode=1777,size=65536k"));
+  RETURN_IF_ERROR(
+      MountIfAbsent(mounts, "shm", "/dev/shm", "tmpfs", kNoSuidDevExec, "mode=1777,size=65536k"));
   RETURN_IF_ERROR(MountIfAbsent(mounts, "mqueue", "/dev/mqueue", "mqueue", kNoSuidDevExec, ""));
 
   // runc's setupDevSymlinks. Since Linux 4.7 a devtmpfs /dev/ptmx node opens the ptmx of the
@@ -282,9 +302,9 @@ absl::Status MountGuestMounts(std::span<const GuestMount> guest_mounts) {
     ASSIGN_OR_RETURN(std::vector<MountInfo> mounts, ReadMountInfo());
     const MountInfo* existing = MountAt(mounts, m.destination);
     if (existing != nullptr && existing->fs_type == m.type) {
-      RETURN_IF_ERROR(Annotate(
-          Mount(m.source, m.destination, m.type, options.flags | MS_REMOUNT, options.data),
-          context));
+      RETURN_IF_ERROR(
+          Annotate(Mount(m.source, m.destination, m.type, options.flags | MS_REMOUNT, options.data),
+                   context));
     } else {
       RETURN_IF_ERROR(Annotate(MkdirAll(m.destination, 0755), context));
       RETURN_IF_ERROR(

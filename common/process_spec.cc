@@ -67,7 +67,8 @@ absl::StatusOr<uint64_t> RequiredU64(const Json& object, std::string_view key,
   return *n;
 }
 
-absl::StatusOr<bool> OptionalBool(const Json& object, std::string_view key, std::string_view field) {
+absl::StatusOr<bool> OptionalBool(const Json& object, std::string_view key,
+                                  std::string_view field) {
   const Json* v = FindMember(object, key);
   if (v == nullptr || v->is_null()) return false;
   if (!v->is_boolean()) return FieldError(field, "expected true or false");
@@ -136,7 +137,8 @@ absl::Status ParseRlimits(const Json& rlimits, std::vector<Rlimit>* out) {
     if (!type) return FieldError(absl::StrCat(field, ".type"), "expected a string");
     std::optional<int> resource = RlimitResourceFromName(*type);
     // runc refuses an unknown type too ("wrong rlimit value").
-    if (!resource) return FieldError(absl::StrCat(field, ".type"), absl::StrCat("unknown rlimit '", *type, "'"));
+    if (!resource)
+      return FieldError(absl::StrCat(field, ".type"), absl::StrCat("unknown rlimit '", *type, "'"));
     r.type = *type;
     r.resource = *resource;
     ASSIGN_OR_RETURN(r.soft, RequiredU64(item, "soft", absl::StrCat(field, ".soft")));
@@ -161,11 +163,21 @@ std::string GoQuote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -230,8 +242,8 @@ void MarkFdsCloseOnExec(int from) {
 absl::Status ChdirError(const std::string& cwd, int err) {
   absl::Status st(err == ENOENT || err == ENOTDIR ? absl::StatusCode::kNotFound
                                                   : absl::StatusCode::kPermissionDenied,
-                  absl::StrCat("chdir to cwd (", GoQuote(cwd), ") set in config.json failed: ",
-                               GoErrnoString(err)));
+                  absl::StrCat("chdir to cwd (", GoQuote(cwd),
+                               ") set in config.json failed: ", GoErrnoString(err)));
   return st;
 }
 
@@ -239,14 +251,22 @@ absl::Status ChdirError(const std::string& cwd, int err) {
 
 std::optional<int> RlimitResourceFromName(std::string_view name) {
   static constexpr std::pair<std::string_view, int> kRlimits[] = {
-      {"RLIMIT_AS", RLIMIT_AS},           {"RLIMIT_CORE", RLIMIT_CORE},
-      {"RLIMIT_CPU", RLIMIT_CPU},         {"RLIMIT_DATA", RLIMIT_DATA},
-      {"RLIMIT_FSIZE", RLIMIT_FSIZE},     {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-      {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-      {"RLIMIT_NICE", RLIMIT_NICE},       {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-      {"RLIMIT_NPROC", RLIMIT_NPROC},     {"RLIMIT_RSS", RLIMIT_RSS},
-      {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-      {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+      {"RLIMIT_AS", RLIMIT_AS},
+      {"RLIMIT_CORE", RLIMIT_CORE},
+      {"RLIMIT_CPU", RLIMIT_CPU},
+      {"RLIMIT_DATA", RLIMIT_DATA},
+      {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+      {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+      {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+      {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+      {"RLIMIT_NICE", RLIMIT_NICE},
+      {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+      {"RLIMIT_NPROC", RLIMIT_NPROC},
+      {"RLIMIT_RSS", RLIMIT_RSS},
+      {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+      {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+      {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+      {"RLIMIT_STACK", RLIMIT_STACK},
   };
   for (const auto& [n, r] : kRlimits) {
     if (n == name) return r;
@@ -266,7 +286,8 @@ absl::StatusOr<ProcessSpec> ParseProcessSpec(const Json& process) {
     spec.cwd = cwd->get<std::string>();
     if (spec.cwd.empty()) spec.cwd = "/";
     // runc: "Cwd must be an absolute path".
-    if (spec.cwd.front() != '/') return FieldError("cwd", absl::StrCat("'", spec.cwd, "' is not an absolute path"));
+    if (spec.cwd.front() != '/')
+      return FieldError("cwd", absl::StrCat("'", spec.cwd, "' is not an absolute path"));
   }
   if (const Json* user = FindMember(process, "user"); user != nullptr && !user->is_null()) {
     RETURN_IF_ERROR(ParseUser(*user, &spec));
@@ -290,7 +311,7 @@ absl::StatusOr<ProcessSpec> ParseProcessSpec(const Json& process) {
 }
 
 absl::StatusOr<std::vector<std::string>> BuildExecEnv(const std::vector<std::string>& spec_env,
-                                                     std::string_view home) {
+                                                      std::string_view home) {
   std::vector<std::string> env;
   for (const std::string& entry : spec_env) {
     size_t eq = entry.find('=');
@@ -332,8 +353,8 @@ absl::StatusOr<std::string> LookPath(std::string_view file, std::string_view pat
     if (err == EACCES) {
       return ExecError(err, absl::StrCat("exec: ", GoQuote(name), ": permission denied"));
     }
-    return ExecError(err, absl::StrCat("exec: ", GoQuote(name), ": stat ", name, ": ",
-                                       GoErrnoString(err)));
+    return ExecError(
+        err, absl::StrCat("exec: ", GoQuote(name), ": stat ", name, ": ", GoErrnoString(err)));
   }
   if (!name.empty()) {
     // Go's filepath.SplitList("") is empty: no PATH means nothing is found.
@@ -346,30 +367,32 @@ absl::StatusOr<std::string> LookPath(std::string_view file, std::string_view pat
       }
     }
   }
-  return WithExitCode(
-      absl::NotFoundError(absl::StrCat("exec: ", GoQuote(name), ": executable file not found in $PATH")),
-      kExitNotFound);
+  return WithExitCode(absl::NotFoundError(absl::StrCat("exec: ", GoQuote(name),
+                                                       ": executable file not found in $PATH")),
+                      kExitNotFound);
 }
 
-absl::Status ApplyProcessSpecAndExec(const ProcessSpec& spec) {
+absl::Status ApplyProcessSpecAndExec(const ProcessSpec& spec, const ExecOptions& options) {
   ResetSignals();
 
   if (spec.oom_score_adj) {
-    RETURN_IF_ERROR(Annotate(WriteFile("/proc/self/oom_score_adj", absl::StrCat(*spec.oom_score_adj)),
-                             "set oom_score_adj"));
+    RETURN_IF_ERROR(
+        Annotate(WriteFile("/proc/self/oom_score_adj", absl::StrCat(*spec.oom_score_adj)),
+                 "set oom_score_adj"));
   }
   // Before the user switch: raising a hard limit needs CAP_SYS_RESOURCE.
   for (const Rlimit& r : spec.rlimits) {
     struct rlimit limit = {static_cast<rlim_t>(r.soft), static_cast<rlim_t>(r.hard)};
     if (setrlimit(r.resource, &limit) != 0) {
-      return ErrnoError(errno, absl::StrCat("setrlimit ", r.type, " soft=", r.soft, " hard=", r.hard));
+      return ErrnoError(errno,
+                        absl::StrCat("setrlimit ", r.type, " soft=", r.soft, " hard=", r.hard));
     }
   }
 
   // runc's prepareRootfs creates the cwd as root, mode 0755, before the user switch (checked:
   // `runc run` with cwd /newdir/sub as uid 1000 leaves it root:root drwxr-xr-x).
   umask(022);
-  RETURN_IF_ERROR(Annotate(MkdirAll(spec.cwd, 0755), "create cwd"));
+  if (options.create_cwd) RETURN_IF_ERROR(Annotate(MkdirAll(spec.cwd, 0755), "create cwd"));
   umask(static_cast<mode_t>(spec.umask.value_or(022)));
 
   std::optional<std::string> home;

@@ -60,24 +60,29 @@ std::optional<int> RlimitResourceFromName(std::string_view name);
 // name keeping its first position and its last value (Go's os.Setenv), then HOME=`home` appended
 // when the spec has no HOME. Entries without '=' or with an empty name are rejected, as runc does.
 absl::StatusOr<std::vector<std::string>> BuildExecEnv(const std::vector<std::string>& spec_env,
-                                                     std::string_view home);
+                                                      std::string_view home);
 
 // The value of `name` in a KEY=VALUE list, nullopt when absent.
 std::optional<std::string> EnvValue(const std::vector<std::string>& env, std::string_view name);
 
 // Becomes the workload described by `spec`, in runc's order (libcontainer's standard init and
 // finalizeNamespace): reset signal mask and dispositions inherited from vm-init; oom_score_adj;
-// rlimits; mkdir -p cwd (root-owned 0755, as runc's prepareRootfs); umask (0022 when absent);
-// HOME from /etc/passwd; drop the bounding set; PR_SET_KEEPCAPS; chdir (as root, retried after
-// the user switch on EACCES/EPERM, as runc); setgroups, setresgid, setresuid; clear keepcaps;
-// set effective/permitted/inheritable, then ambient; no_new_privileges; mark fds >= 3
-// close-on-exec; look up args[0] in the spec's PATH (Go's exec.LookPath rules, as runc) and
-// execve with exactly the built environment.
-// Never returns on success. On failure the status carries the exit code runc's callers would
-// show: 127 for `exec: "nosuch": executable file not found in $PATH`, 126 for permission denied
-// (see ExitCodeOf in common/status.h); other failures carry none (125). Run it in a process that
-// is about to become the workload: a failure may leave it half-changed (uid switched, caps gone).
-absl::Status ApplyProcessSpecAndExec(const ProcessSpec& spec);
+// rlimits; mkdir -p cwd unless !options.create_cwd (root-owned 0755, as runc's prepareRootfs);
+// umask (0022 when absent); HOME from /etc/passwd; drop the bounding set; PR_SET_KEEPCAPS; chdir
+// (as root, retried after the user switch on EACCES/EPERM, as runc); setgroups, setresgid,
+// setresuid; clear keepcaps; set effective/permitted/inheritable, then ambient; no_new_privileges;
+// mark fds >= 3 close-on-exec; look up args[0] in the spec's PATH (Go's exec.LookPath rules, as
+// runc) and execve with exactly the built environment. Never returns on success. On failure the
+// status carries the exit code runc's callers would show: 127 for `exec: "nosuch": executable file
+// not found in $PATH`, 126 for permission denied (see ExitCodeOf in common/status.h); other
+// failures carry none (125). Run it in a process that is about to become the workload: a failure
+// may leave it half-changed (uid switched, caps gone).
+struct ExecOptions {
+  // runc creates a missing cwd for a container's process (prepareRootfs) but not for `runc exec`,
+  // where a missing cwd fails: chdir to cwd ("/x") set in config.json failed: no such file...
+  bool create_cwd = true;
+};
+absl::Status ApplyProcessSpecAndExec(const ProcessSpec& spec, const ExecOptions& options = {});
 
 // Go's exec.LookPath as runc 1.1 calls it: a name with a '/' is checked as is; otherwise each
 // element of `path_env` (":"-separated, an empty element meaning ".") is tried in order and the

@@ -100,4 +100,13 @@ printf '{"args": ["/bin/true"], "user": {"uid": -1}}' >"$tmp/bad.json"
 testing "a bad spec names the field and exits 125" "$RUNCVM_BIN vm-start $tmp/bad.json; echo rc=\$?" \
   "runcvm vm-start: error: $tmp/bad.json: process.user.uid: expected an unsigned 32-bit integer\nrc=125\n"
 
+cat >"$tmp/exec-cwd.json" <<JSON
+{"args": ["/bin/pwd"], "env": ["PATH=/usr/bin:/bin"], "cwd": "$newdir/not-created"}
+JSON
+testing "--exec (docker exec rules): a missing cwd is not created, and fails with 126" \
+  "$RUNCVM_BIN vm-start --exec $tmp/exec-cwd.json; echo rc=\$?; test -e $newdir/not-created || echo absent" \
+  "runcvm vm-start: error: chdir to cwd (\"$newdir/not-created\") set in config.json failed: no such file or directory\nrc=126\nabsent\n"
+testing "--exec: a missing program exits 126, as docker exec" \
+  "$RUNCVM_BIN vm-start --exec $tmp/nosuch.json 2>/dev/null; echo rc=\$?" "rc=126\n"
+
 finish

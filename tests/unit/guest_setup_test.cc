@@ -1,7 +1,7 @@
 #include "common/guest_setup.h"
 
-#include <fcntl.h>
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -57,7 +57,8 @@ TEST_CASE("guest mounts parse from the launch spec") {
   absl::StatusOr<Json> j = ParseJson(R"([
     {"destination": "/tmp/x", "type": "tmpfs", "source": "tmpfs",
      "options": ["rw", "size=65536k", "mode=1777"]},
-    {"destination": "/run", "type": "tmpfs"}])", "test");
+    {"destination": "/run", "type": "tmpfs"}])",
+                                     "test");
   REQUIRE(j.ok());
   absl::StatusOr<std::vector<GuestMount>> m = ParseGuestMounts(*j);
   REQUIRE(m.ok());
@@ -145,7 +146,8 @@ struct ScratchDir {
 
 // A fresh tmpfs on `dir` made the process root: the functions under test see "/" as the VM would.
 std::string EnterScratchRoot(const std::string& dir) {
-  if (mount("tmpfs", dir.c_str(), "tmpfs", 0, "mode=0755") != 0) return "mount scratch tmpfs failed";
+  if (mount("tmpfs", dir.c_str(), "tmpfs", 0, "mode=0755") != 0)
+    return "mount scratch tmpfs failed";
   if (chdir(dir.c_str()) != 0 || chroot(".") != 0 || chdir("/") != 0) return "chroot failed";
   return "";
 }
@@ -186,7 +188,8 @@ TEST_CASE("MountContainerFilesystems builds /proc, /sys, /dev and cgroup2, idemp
     if (FsType("/dev/mqueue") != 0x19800202) return std::string("/dev/mqueue is not mqueue");
     if (FsType("/sys/fs/cgroup") != 0x63677270) return std::string("/sys/fs/cgroup is not cgroup2");
     struct stat st;
-    if (stat("/dev/shm", &st) != 0 || (st.st_mode & 07777) != 01777) return std::string("/dev/shm mode");
+    if (stat("/dev/shm", &st) != 0 || (st.st_mode & 07777) != 01777)
+      return std::string("/dev/shm mode");
     if (LinkTarget("/dev/ptmx") != "pts/ptmx") return std::string("/dev/ptmx link");
     if (LinkTarget("/dev/fd") != "/proc/self/fd") return std::string("/dev/fd link");
     if (LinkTarget("/dev/stdin") != "/proc/self/fd/0") return std::string("/dev/stdin link");
@@ -248,9 +251,11 @@ TEST_CASE("guest tmpfs mounts: destinations created, options applied, a repeat r
         (v.f_flag & ST_RDONLY)) {
       return absl::StrCat("flags ", v.f_flag);
     }
-    if (v.f_blocks * v.f_frsize != 1024 * 1024) return absl::StrCat("size ", v.f_blocks * v.f_frsize);
+    if (v.f_blocks * v.f_frsize != 1024 * 1024)
+      return absl::StrCat("size ", v.f_blocks * v.f_frsize);
     struct stat st;
-    if (stat("/deep/new/dir", &st) != 0 || (st.st_mode & 07777) != 01777) return std::string("mode");
+    if (stat("/deep/new/dir", &st) != 0 || (st.st_mode & 07777) != 01777)
+      return std::string("mode");
     if (statvfs("/ro", &v) != 0 || !(v.f_flag & ST_RDONLY)) return std::string("/ro not read-only");
     // Second call with a new size: a remount, not a second mount (so /dev/shm can take the
     // spec's --shm-size after MountContainerFilesystems mounted the default).
@@ -299,7 +304,8 @@ TEST_CASE("BringUpLoopback brings lo up in a fresh network namespace") {
     struct ifreq ifr;
     memset(&ifr, 0, sizeof(ifr));
     strcpy(ifr.ifr_name, "lo");
-    if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0 || !(ifr.ifr_flags & IFF_UP)) return std::string("lo down");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0 || !(ifr.ifr_flags & IFF_UP))
+      return std::string("lo down");
     // The kernel gave it 127.0.0.1: a UDP socket can bind there.
     struct sockaddr_in addr = {};
     addr.sin_family = AF_INET;

@@ -67,7 +67,8 @@ TEST_CASE("a Docker process object parses completely") {
   CHECK(spec.terminal);
   CHECK(spec.no_new_privileges);
   CHECK(spec.oom_score_adj == 0);
-  CHECK(spec.capabilities.bounding == std::vector<std::string>{"CAP_CHOWN", "CAP_NET_BIND_SERVICE"});
+  CHECK(spec.capabilities.bounding ==
+        std::vector<std::string>{"CAP_CHOWN", "CAP_NET_BIND_SERVICE"});
   CHECK(spec.capabilities.effective == std::vector<std::string>{"CAP_CHOWN"});
   CHECK(spec.capabilities.inheritable.empty());
   CHECK(spec.capabilities.ambient == std::vector<std::string>{"CAP_NET_BIND_SERVICE"});
@@ -117,7 +118,8 @@ TEST_CASE("errors name the field at fault") {
         "process.terminal: expected true or false");
   CHECK(ParseError(R"({"args": ["sh"], "capabilities": {"ambient": "CAP_CHOWN"}})") ==
         "process.capabilities.ambient: expected an array of strings");
-  CHECK(ParseError(R"({"args": ["sh"], "rlimits": [{"type": "RLIMIT_BOGUS", "soft": 1, "hard": 1}]})") ==
+  CHECK(ParseError(
+            R"({"args": ["sh"], "rlimits": [{"type": "RLIMIT_BOGUS", "soft": 1, "hard": 1}]})") ==
         "process.rlimits[0].type: unknown rlimit 'RLIMIT_BOGUS'");
   CHECK(ParseError(R"({"args": ["sh"], "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1}]})") ==
         "process.rlimits[0].soft: missing");

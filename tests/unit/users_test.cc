@@ -32,7 +32,7 @@ TEST_CASE("passwd lines parse field by field, skipping what is not an entry") {
 
 TEST_CASE("HOME by uid follows runc: first match by uid or by name, else /") {
   CHECK(HomeForUid(kPasswd, 0) == "/root");
-  CHECK(HomeForUid(kPasswd, 1000) == "/home/user");  // the first of two entries
+  CHECK(HomeForUid(kPasswd, 1000) == "/home/user");       // the first of two entries
   CHECK(HomeForUid(kPasswd, 2000) == "/home/named2000");  // a user *named* "2000"
   CHECK(HomeForUid(kPasswd, 3000) == "/home/named2000");
   CHECK(HomeForUid(kPasswd, 4242) == "/");  // `docker run -u 4242` shows HOME=/
