@@ -31,7 +31,8 @@ cleanup() {
   if [ -n "$vfs_pid" ]; then kill "$vfs_pid" 2>/dev/null || true; fi
   if [ "${BOOT_KEEP:-0}" = 1 ]; then echo "boot-test: kept $tmp"; else rm -rf "$tmp"; fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM  # exit runs the EXIT trap: no temporary directory is left behind
 
 # The guest's root: busybox and an init that proves it ran, then powers off.
 root=$tmp/root
