@@ -27,7 +27,9 @@ file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 
 tmp=$(mktemp -d /tmp/runcvm-boot.XXXXXX)
 vfs_pid=""
+qemu_pid=""
 cleanup() {
+  if [ -n "$qemu_pid" ]; then kill "$qemu_pid" 2>/dev/null || true; fi
   if [ -n "$vfs_pid" ]; then kill "$vfs_pid" 2>/dev/null || true; fi
   if [ "${BOOT_KEEP:-0}" = 1 ]; then echo "boot-test: kept $tmp"; else rm -rf "$tmp"; fi
 }
@@ -74,7 +76,11 @@ ${BOOT_WRAPPER:-} timeout 240 "$ld" "$B/bin/qemu-system-x86_64" \
   -device virtio-serial-pci,id=vser \
   -chardev "file,id=console,path=$tmp/console.log" -device virtconsole,bus=vser.0,chardev=console \
   -device isa-debug-exit,iobase=0x501,iosize=2 -device virtio-rng-pci \
-  -kernel "$kernel" -initrd "$initrd" -append "$append" > "$tmp/qemu.log" 2>&1 || rc=$?
+  -kernel "$kernel" -initrd "$initrd" -append "$append" > "$tmp/qemu.log" 2>&1 &
+qemu_pid=$!
+# In the background, so a signal to this script is handled at once (cleanup stops QEMU).
+wait "$qemu_pid" || rc=$?
+qemu_pid=""
 end=$(date +%s%N)
 [ "${BOOT_VERBOSE:-0}" = 1 ] && cat "$tmp/console.log" "$tmp/qemu.log"
 [ "${rc:-0}" = 0 ] || fail "QEMU exited $rc: $(cat "$tmp/qemu.log"; tail -n 20 "$tmp/console.log")"
