@@ -106,7 +106,9 @@ std::vector<std::string> QemuArgs(const QemuConfig& c) {
   // One virtio-serial controller: the console first, so it is hvc0, then the control port.
   add({"-device", "virtio-serial-pci,id=vser"});
   if (!c.console_path.empty()) {
-    add({"-chardev", absl::StrCat("file,id=console,path=", QemuOptValue(c.console_path)),
+    // append=on: QEMU would otherwise truncate it, which loses what is there when the path is
+    // a /proc/self/fd/N that leads to a log file.
+    add({"-chardev", absl::StrCat("file,id=console,path=", QemuOptValue(c.console_path), ",append=on"),
          "-device", "virtconsole,bus=vser.0,chardev=console"});
   }
   add({"-chardev", absl::StrCat("socket,id=ctl,path=", QemuOptValue(c.control_socket)), "-device",

@@ -92,7 +92,7 @@ TEST_CASE("QemuArgs: console on hvc0, before the control port") {
   QemuConfig c = BaseConfig();
   c.console_path = "/dev/fd/3";
   auto argv = QemuArgs(c);
-  CHECK(HasPair(argv, "-chardev", "file,id=console,path=/dev/fd/3"));
+  CHECK(HasPair(argv, "-chardev", "file,id=console,path=/dev/fd/3,append=on"));
   auto console = std::find(argv.begin(), argv.end(), "virtconsole,bus=vser.0,chardev=console");
   auto ctl = std::find(argv.begin(), argv.end(),
                        "virtserialport,bus=vser.0,chardev=ctl,name=runcvm.ctl");
