@@ -11,6 +11,7 @@
 #include "applets/applets.h"
 #include "common/exit_code.h"
 #include "common/guest_agent.h"
+#include "common/guest_net.h"
 #include "common/guest_setup.h"
 #include "common/launch_spec.h"
 #include "common/log.h"
@@ -31,6 +32,7 @@ constexpr char kGuestInitPath[] = "/opt/runcvm/bin/runcvm-init";
 absl::StatusOr<int> RunVm() {
   RETURN_IF_ERROR(MountContainerFilesystems());
   RETURN_IF_ERROR(BringUpLoopback());
+  RETURN_IF_ERROR(Annotate(RestoreNetwork(), "network"));
   ASSIGN_OR_RETURN(LaunchSpec launch, ReadLaunchSpec());
   RETURN_IF_ERROR(SetHostname(launch.hostname));
   RETURN_IF_ERROR(MountGuestMounts(launch.guest_mounts));

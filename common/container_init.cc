@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/channel.h"
+#include "common/dns_relay.h"
 #include "common/exit_code.h"
 #include "common/guest_agent.h"
 #include "common/log.h"
@@ -84,6 +85,7 @@ class ContainerInit {
   const LaunchSpec& spec_;
   ContainerPaths paths_;
   StreamRelay workload_;
+  DnsForwarder dns_;  // the VM's queries to Docker's 127.0.0.11 (dns_relay.h)
   UniqueFd signal_fd_;
   UniqueFd ctl_listen_;
   UniqueFd exec_listen_;
@@ -172,6 +174,7 @@ absl::Status ContainerInit::StartQemu(const VmLaunch& launch) {
   SubprocessOptions options;
   options.stdout_fd = out;
   options.stderr_fd = out;
+  options.keep_fds = launch.tap_fds;
   LogDebug(absl::StrCat("starting ", ShellQuote(launch.qemu_argv)));
   ASSIGN_OR_RETURN(qemu_pid_, StartSubprocess(launch.qemu_argv, options));
   Milestone("QEMU started");
@@ -201,6 +204,12 @@ void ContainerInit::OnVmFrame(Frame frame) {
     for (Frame& f : before_hello_) vm_->Send(f);
     before_hello_.clear();
     SendWindowSize();
+    return;
+  }
+  if (frame.type == Type::kDnsQuery) {
+    if (absl::StatusOr<DnsMessage> query = DecodeDnsPayload(frame.payload); query.ok()) {
+      dns_.Forward(std::move(*query));
+    }
     return;
   }
   if (frame.session == protocol::kWorkloadSession) {
@@ -262,6 +271,10 @@ void ContainerInit::Loop(Poller& poller) {
       ctl_listen_.reset();  // QEMU connects once
     });
   }
+  // Before the channel: a reply produced while registering (a timeout) must be seen as output.
+  dns_.Register(poller, [this](DnsMessage reply) {
+    SendToVm(protocol::DnsReply(EncodeDnsPayload(reply)));
+  });
   if (vm_ != nullptr) vm_->Register(poller, [this](Frame f) { OnVmFrame(std::move(f)); });
   poller.Watch(exec_listen_.get(), POLLIN, [this](short) {
     for (UniqueFd conn = AcceptUnix(exec_listen_.get()); conn.valid();

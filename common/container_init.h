@@ -31,6 +31,7 @@ struct VmLaunch {
   std::vector<std::string> virtiofsd_argv;  // without the --fd option, which init adds
   std::vector<std::string> qemu_argv;
   std::string accel_name;
+  std::vector<int> tap_fds;  // QEMU inherits these (QemuNic::tap_fd, -netdev tap,fd=N)
 };
 
 absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPaths& paths);

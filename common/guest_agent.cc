@@ -1,12 +1,11 @@
 #include "common/guest_agent.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
-
-#include <fcntl.h>
 
 #include <cerrno>
 
@@ -26,21 +25,24 @@ namespace {
 using protocol::Frame;
 using protocol::Type;
 
-// How long the agent waits for the container side to acknowledge the workload's exit before it
-// powers off regardless (the host may have been killed).
+// How long the agent waits for the container side to acknowledge the workload's
+// exit before it powers off regardless (the host may have been killed).
 constexpr absl::Duration kCloseTimeout = absl::Seconds(10);
 
 }  // namespace
 
 void StripRuncvmEnvironment(ProcessSpec& spec) {
-  std::erase_if(spec.env, [](const std::string& entry) { return entry.starts_with("RUNCVM_"); });
+  std::erase_if(spec.env, [](const std::string& entry) {
+    return entry.starts_with("RUNCVM_");
+  });
 }
 
 std::optional<int> RequestedExitCode() {
   for (const char* path : {"/.runcvm/exit-code", "/.runcvm/exitcode"}) {
     absl::StatusOr<std::string> text = ReadFile(path);
     int code;
-    if (text.ok() && absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &code)) {
+    if (text.ok() &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(*text), &code)) {
       return code & 0xff;
     }
   }
@@ -53,13 +55,16 @@ GuestAgent::GuestAgent(UniqueFd port, bool workload_terminal,
       workload_terminal_(workload_terminal),
       start_workload_(std::move(start_workload)) {}
 
-GuestAgent::Session& GuestAgent::AddSession(uint32_t id, bool terminal, SpawnedProcess spawned) {
+GuestAgent::Session& GuestAgent::AddSession(uint32_t id, bool terminal,
+                                            SpawnedProcess spawned) {
   Session& session = sessions_[id];
   session.pid = spawned.pid;
-  session.relay = std::make_unique<StreamRelay>(id, [this](Frame f) { channel_.Send(f); });
+  session.relay =
+      std::make_unique<StreamRelay>(id, [this](Frame f) { channel_.Send(f); });
   SpawnedStdio& io = spawned.stdio;
   if (terminal) {
-    // One pty: its output is the session's stdout, its input the session's stdin (as runc).
+    // One pty: its output is the session's stdout, its input the session's
+    // stdin (as runc).
     session.pty_master = std::move(io.pty_master);
     int input = fcntl(session.pty_master.get(), F_DUPFD_CLOEXEC, 3);
     session.relay->AddSource(protocol::kStdout, io.stdout_read.release(), true);
@@ -67,16 +72,19 @@ GuestAgent::Session& GuestAgent::AddSession(uint32_t id, bool terminal, SpawnedP
   } else {
     session.relay->AddSource(protocol::kStdout, io.stdout_read.release(), true);
     session.relay->AddSource(protocol::kStderr, io.stderr_read.release(), true);
-    session.relay->AddSink(protocol::kStdin, io.stdin_write.release(), true, true);
+    session.relay->AddSink(protocol::kStdin, io.stdin_write.release(), true,
+                           true);
   }
   return session;
 }
 
 absl::Status GuestAgent::StartWorkload() {
-  ASSIGN_OR_RETURN(SpawnedProcess spawned,
-                   SpawnSession(workload_terminal_, Namespaces::kNew, -1, start_workload_));
+  ASSIGN_OR_RETURN(
+      SpawnedProcess spawned,
+      SpawnSession(workload_terminal_, Namespaces::kNew, -1, start_workload_));
   workload_pid_ = spawned.pid;
-  AddSession(protocol::kWorkloadSession, workload_terminal_, std::move(spawned));
+  AddSession(protocol::kWorkloadSession, workload_terminal_,
+             std::move(spawned));
   return absl::OkStatus();
 }
 
@@ -85,24 +93,38 @@ void GuestAgent::StartExec(uint32_t id, const std::string& spec_json) {
     channel_.Send(protocol::Exit(id, ExitCodeForError(status),
                                  absl::StrCat(status.message(), "\n")));
   };
-  if (id == protocol::kWorkloadSession || sessions_.contains(id) || workload_reported_) {
-    return fail(absl::FailedPreconditionError("exec: the container is not running"));
+  if (id == protocol::kWorkloadSession || sessions_.contains(id) ||
+      workload_reported_) {
+    return fail(
+        absl::FailedPreconditionError("exec: the container is not running"));
   }
   absl::StatusOr<Json> doc = ParseJson(spec_json, "exec request");
   if (!doc.ok()) return fail(doc.status());
   const Json* process = FindMember(*doc, "process");
-  if (process == nullptr) return fail(absl::InvalidArgumentError("exec request: no process"));
+  if (process == nullptr)
+    return fail(absl::InvalidArgumentError("exec request: no process"));
   absl::StatusOr<ProcessSpec> spec = ParseProcessSpec(*process);
   if (!spec.ok()) return fail(spec.status());
   StripRuncvmEnvironment(*spec);
-  absl::StatusOr<SpawnedProcess> spawned =
-      SpawnSession(spec->terminal, Namespaces::kJoin, workload_pid_,
-                   [&spec] { return ApplyProcessSpecAndExec(*spec); });
+  absl::StatusOr<SpawnedProcess> spawned = SpawnSession(
+      spec->terminal, Namespaces::kJoin, workload_pid_,
+      // runc creates a missing cwd for the container's process, not for an
+      // exec.
+      [&spec] {
+        return ApplyProcessSpecAndExec(*spec, ExecOptions{.create_cwd = false});
+      });
   if (!spawned.ok()) return fail(spawned.status());
   AddSession(id, spec->terminal, std::move(*spawned));
 }
 
 void GuestAgent::OnFrame(Frame frame) {
+  if (frame.type == Type::kDnsReply) {
+    if (absl::StatusOr<DnsMessage> reply = DecodeDnsPayload(frame.payload);
+        reply.ok()) {
+      dns_.Reply(*reply);
+    }
+    return;
+  }
   if (frame.type == Type::kOpen) return StartExec(frame.session, frame.payload);
   auto it = sessions_.find(frame.session);
   if (it == sessions_.end()) return;  // a session that has already ended
@@ -114,7 +136,8 @@ void GuestAgent::OnFrame(Frame frame) {
       session.relay->OnFrame(frame);
       break;
     case Type::kResize:
-      if (absl::StatusOr<protocol::WindowSize> size = protocol::DecodeResize(frame.payload);
+      if (absl::StatusOr<protocol::WindowSize> size =
+              protocol::DecodeResize(frame.payload);
           size.ok() && session.pty_master.valid()) {
         winsize ws{size->rows, size->cols, 0, 0};
         ioctl(session.pty_master.get(), TIOCSWINSZ, &ws);
@@ -126,6 +149,8 @@ void GuestAgent::OnFrame(Frame frame) {
         kill(session.pid, static_cast<int>(*sig));
       }
       break;
+    case Type::kDnsReply:
+      break;  // handled before the session lookup
     case Type::kClose:
       if (frame.session == protocol::kWorkloadSession) closed_by_host_ = true;
       break;
@@ -181,12 +206,23 @@ absl::StatusOr<int> GuestAgent::Run() {
   signal_fd_.reset(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!signal_fd_.valid()) return ErrnoError(errno, "signalfd");
 
+  // Docker's resolv.conf names its embedded DNS (127.0.0.11) on user-defined
+  // networks only; the relay is a convenience, so a failure to listen is a
+  // warning, not a failed container.
+  if (absl::StatusOr<std::string> resolv = ReadFile("/etc/resolv.conf");
+      resolv.ok() && ResolvConfUsesEmbeddedDns(*resolv)) {
+    if (absl::Status listening = dns_.Listen(); !listening.ok())
+      LogWarning(listening.message());
+  }
   RETURN_IF_ERROR(Annotate(StartWorkload(), "start the workload"));
   channel_.Send(protocol::Hello());
 
   absl::Time close_deadline = absl::InfiniteFuture();
   while (!closed_by_host_) {
     Poller poller;
+    dns_.Register(poller, [this](DnsMessage query) {
+      channel_.Send(protocol::DnsQuery(EncodeDnsPayload(query)));
+    });
     channel_.Register(poller, [this](Frame f) { OnFrame(std::move(f)); });
     for (auto& [id, session] : sessions_) session.relay->Register(poller);
     poller.Watch(signal_fd_.get(), POLLIN, [this](short) {
@@ -197,10 +233,14 @@ absl::StatusOr<int> GuestAgent::Run() {
     });
     int timeout_ms = -1;
     if (workload_reported_) {
-      if (close_deadline == absl::InfiniteFuture()) close_deadline = absl::Now() + kCloseTimeout;
-      timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(close_deadline - absl::Now()));
+      if (close_deadline == absl::InfiniteFuture())
+        close_deadline = absl::Now() + kCloseTimeout;
+      timeout_ms = static_cast<int>(
+          absl::ToInt64Milliseconds(close_deadline - absl::Now()));
       if (timeout_ms <= 0) {
-        LogWarning("no acknowledgement of the exit status from the container; powering off");
+        LogWarning(
+            "no acknowledgement of the exit status from the container; "
+            "powering off");
         break;
       }
     }

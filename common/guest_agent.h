@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/channel.h"
+#include "common/dns_relay.h"
 #include "common/fd.h"
 #include "common/poller.h"
 #include "common/stream_relay.h"
@@ -56,6 +57,7 @@ class GuestAgent {
   bool closed_by_host_ = false;
   int workload_exit_code_ = 0;
   UniqueFd signal_fd_;
+  DnsListener dns_;  // 127.0.0.11:53 in the VM, relayed to Docker's (dns_relay.h)
 };
 
 // Removes RUNCVM_* variables: they configure the VM, not the workload (as the original RunCVM).

@@ -25,7 +25,7 @@ uint16_t GetU16(std::string_view in) {
 }
 
 bool KnownType(uint8_t type) {
-  return type >= static_cast<uint8_t>(Type::kHello) && type <= static_cast<uint8_t>(Type::kClose);
+  return type >= static_cast<uint8_t>(Type::kHello) && type <= static_cast<uint8_t>(Type::kDnsReply);
 }
 
 std::string U32(uint32_t v) {
@@ -93,6 +93,8 @@ Frame Exit(uint32_t session, uint32_t code, std::string_view message) {
   return {Type::kExit, 0, session, absl::StrCat(U32(code), message)};
 }
 Frame Close(uint32_t session) { return {Type::kClose, 0, session, {}}; }
+Frame DnsQuery(std::string payload) { return {Type::kDnsQuery, 0, 0, std::move(payload)}; }
+Frame DnsReply(std::string payload) { return {Type::kDnsReply, 0, 0, std::move(payload)}; }
 
 absl::StatusOr<uint32_t> DecodeU32(std::string_view payload) {
   if (payload.size() != 4) return absl::DataLossError("control channel: bad u32 payload");

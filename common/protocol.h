@@ -30,6 +30,8 @@ enum class Type : uint8_t {
   kSignal = 7,
   kExit = 8,
   kClose = 9,
+  kDnsQuery = 10,  // guest -> host, payload: dns_relay.h EncodeDnsPayload
+  kDnsReply = 11,  // host -> guest
 };
 
 enum Stream : uint8_t { kStdin = 0, kStdout = 1, kStderr = 2 };
@@ -69,6 +71,8 @@ Frame Resize(uint32_t session, uint16_t rows, uint16_t cols);
 Frame Signal(uint32_t session, uint32_t signo);
 Frame Exit(uint32_t session, uint32_t code, std::string_view message = {});
 Frame Close(uint32_t session);
+Frame DnsQuery(std::string payload);  // session 0
+Frame DnsReply(std::string payload);
 
 absl::StatusOr<uint32_t> DecodeU32(std::string_view payload);
 struct WindowSize {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/container_init.h"
+#include "common/net_setup.h"
 #include "common/qemu.h"
 #include "common/status.h"
 
@@ -53,6 +54,9 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
   // With RUNCVM_KERNEL_DEBUG the console goes where QEMU's own output goes: the container's
   // stderr. Otherwise to a log that init prints if the VM fails.
   qemu.console_path = spec.vm.kernel_debug ? "/proc/self/fd/2" : paths.console_log();
+  // The taps ctr-entrypoint bridged with the container's interfaces (net_setup.h).
+  ASSIGN_OR_RETURN(qemu.nics, TakeTapFdsFromEnv());
+  for (const QemuNic& nic : qemu.nics) launch.tap_fds.push_back(nic.tap_fd);
   launch.qemu_argv = QemuArgs(qemu);
 
   launch.virtiofsd_argv = {paths.bundle + "/bin/virtiofsd",

@@ -17,7 +17,9 @@ TEST_CASE("frames round-trip through the decoder, byte by byte") {
                                Resize(1, 24, 80),
                                Signal(0, 15),
                                Exit(4, 127, "exec: \"nosuch\": executable file not found in $PATH"),
-                               Close(0)};
+                               Close(0),
+                               DnsQuery(std::string("\x01\x02query", 7)),
+                               DnsReply(std::string("\x01\x02reply", 7))};
   std::string wire;
   for (const Frame& f : frames) wire += EncodeFrame(f);
   FrameDecoder decoder;
