@@ -9,10 +9,11 @@
 // to runc untouched.
 //
 // Errors go to stderr and, as runc's JSON lines, to the --log file, where Docker reads them; the
-// exit status is 1, as runc's.
+// exit status is runc's: 1, or 255 for an exec whose process cannot start.
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -41,7 +42,8 @@ extern const std::string_view kRuntimeUsage =
     "RunCVM's OCI runtime: runc's command line, with each container booted as a VM.\n"
     "  create, run   rewrite <bundle>/config.json, write <bundle>/runcvm.json, then run runc\n"
     "  exec          rewrite the --process file so the command runs in the VM\n"
-    "                (`docker exec C --- CMD...` runs CMD in the container instead)\n"
+    "                (`docker exec C --- CMD...` runs CMD in the container instead); a missing\n"
+    "                command or workdir in the VM's root fails at once, as with runc (exit 255)\n"
     "  other         passed to runc unchanged\n"
     "\n"
     "runc is $RUNCVM_RUNC, else the first of /usr/bin, /usr/sbin, /usr/local/bin,\n"
@@ -54,6 +56,8 @@ namespace {
 
 // runc exits 1 on any failure; containerd only looks at non-zero and at the --log file.
 constexpr int kExitRuntimeFailed = 1;
+// ...except that `runc exec` exits 255 when the process cannot be started.
+constexpr int kExitExecFailed = 255;
 
 // Errors that imitate runc's own (the executable check) are reported verbatim, so that Docker
 // maps them to 126/127 and users see runc's wording; the rest say they come from RunCVM.
@@ -137,6 +141,42 @@ absl::Status PrepareCreate(const RuncCommandLine& cli) {
   return status;
 }
 
+// runc exec fails at once, with its own words, when the cwd or the command is missing; in the VM
+// the failure would only come from runcvm-ctr-exec, worded differently. So runc's checks are
+// repeated on the VM's root as the container sees it (/vm of the container's init, volumes
+// included). Whatever cannot be looked at (no state file, the init gone) is left to runc.
+absl::Status CheckExecInVm(const RuncCommandLine& cli, const Json& process) {
+  const Json& args = process["args"];  // validated by RewriteProcess
+  // The --- escape runs in the container, where runc itself checks.
+  if (args[0].get<std::string>() == kContainerEscape) return absl::OkStatus();
+  const std::string state_path = RuncStatePath(cli);
+  if (state_path.empty()) return absl::OkStatus();
+  absl::StatusOr<std::string> state = ReadFile(state_path);
+  absl::StatusOr<int> pid = state.ok() ? InitPidFromState(*state) : state.status();
+  if (!pid.ok()) {
+    LogDebug(absl::StrCat("exec: no init pid, checks left to runc: ", pid.status().message()));
+    return absl::OkStatus();
+  }
+  const std::string container_root = absl::StrCat("/proc/", *pid, "/root");
+  const std::string vm_root = absl::StrCat(container_root, kVmMountpoint);
+  struct stat st;
+  if (stat(vm_root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return absl::OkStatus();
+  // What the guest mounts over its root cannot be judged from /vm: its kernel filesystems and the
+  // tmpfs mounts of the launch spec.
+  std::vector<std::string> guest_mounts = {"/proc", "/sys", "/dev"};
+  absl::StatusOr<Json> spec = ReadJsonFile(absl::StrCat(container_root, "/.runcvm/runcvm.json"));
+  if (spec.ok()) {
+    if (const Json* mounts = FindMember(*spec, "guest_mounts"); mounts && mounts->is_array()) {
+      for (const Json& m : *mounts) {
+        if (std::optional<std::string> dest = GetString(m, "destination")) {
+          guest_mounts.push_back(*dest);
+        }
+      }
+    }
+  }
+  return CheckExecProcess(vm_root, process, guest_mounts);
+}
+
 absl::Status PrepareExec(const RuncCommandLine& cli) {
   if (cli.process_path.empty()) {
     // `runc exec ID CMD...` (not Docker's form): there is no JSON to rewrite, so it runs in the
@@ -152,6 +192,10 @@ absl::Status PrepareExec(const RuncCommandLine& cli) {
   if (!rewritten.ok()) {
     debug.Write(absl::StrCat("error: ", rewritten.status().message()), "");
     return rewritten.status();
+  }
+  if (absl::Status checked = CheckExecInVm(cli, process); !checked.ok()) {
+    debug.Write(absl::StrCat("error: ", checked.message()), "");
+    return checked;
   }
   debug.Write("rewritten process.json", SerializeJson(*rewritten, 2));
   return WriteJsonFile(cli.process_path, *rewritten);
@@ -174,6 +218,10 @@ int RuntimeMain(int argc, char** argv) {
     prepared = PrepareCreate(cli);
   } else if (cli.command == "exec") {
     prepared = PrepareExec(cli);
+  }
+  if (!prepared.ok() && cli.command == "exec" && ExitCodeOf(prepared)) {
+    LogRuncFatal(prepared.message());  // runc exec's own failure: its words, its exit status
+    return kExitExecFailed;
   }
   if (!prepared.ok()) {
     Report(prepared);

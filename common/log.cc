@@ -46,6 +46,15 @@ void AppendLine(const std::string& path, const std::string& line) {
   close(fd);
 }
 
+// `line` is the text-format line (as on stderr); JSON files get `message` alone.
+void AppendToLogFile(LogLevel level, std::string_view message, std::string_view line) {
+  const LogState& state = State();
+  if (state.file.empty()) return;
+  std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E9SZ", absl::Now(), absl::UTCTimeZone());
+  AppendLine(state.file, state.json ? FormatJsonLogLine(level, message, time) + "\n"
+                                    : absl::StrCat(time, " ", line));
+}
+
 }  // namespace
 
 void SetLogPrefix(std::string_view prefix) { State().prefix = std::string(prefix); }
@@ -75,10 +84,13 @@ void Log(LogLevel level, std::string_view message) {
   if (to_stderr) {
     [[maybe_unused]] ssize_t n = write(STDERR_FILENO, line.data(), line.size());
   }
-  if (state.file.empty()) return;
-  std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E9SZ", absl::Now(), absl::UTCTimeZone());
-  AppendLine(state.file, state.json ? FormatJsonLogLine(level, message, time) + "\n"
-                                    : absl::StrCat(time, " ", line));
+  AppendToLogFile(level, message, line);
+}
+
+void LogRuncFatal(std::string_view message) {
+  std::string line = absl::StrCat(message, "\n");
+  [[maybe_unused]] ssize_t n = write(STDERR_FILENO, line.data(), line.size());
+  AppendToLogFile(LogLevel::kError, message, line);
 }
 
 }  // namespace runcvm

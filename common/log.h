@@ -32,6 +32,10 @@ inline void LogInfo(std::string_view m) { Log(LogLevel::kInfo, m); }
 inline void LogWarning(std::string_view m) { Log(LogLevel::kWarning, m); }
 inline void LogError(std::string_view m) { Log(LogLevel::kError, m); }
 
+// What runc's fatal() does with an error: the bare message on stderr (no prefix or level) and an
+// error line in the log file. For failures that must look exactly like runc's.
+void LogRuncFatal(std::string_view message);
+
 // A runc-style JSON log line (without the newline); exposed for tests.
 std::string FormatJsonLogLine(LogLevel level, std::string_view message, std::string_view time);
 

@@ -190,6 +190,11 @@ std::string GoQuote(std::string_view s) {
   return out;
 }
 
+std::string RuncStartFailure(std::string_view runc_command, std::string_view reason) {
+  return absl::StrCat(runc_command == "exec" ? "" : "runc ", runc_command,
+                      " failed: unable to start container process: ", reason);
+}
+
 absl::Status CheckExecutable(const std::string& rootfs, const Json& process,
                              std::span<const std::string> mount_destinations,
                              std::string_view runc_command) {
@@ -203,12 +208,9 @@ absl::Status CheckExecutable(const std::string& rootfs, const Json& process,
   ASSIGN_OR_RETURN(std::vector<std::string> env, ProcessEnv(process, "config.json: .process"));
 
   auto fail = [&](std::string_view reason, int exit_code) {
-    return WithExitCode(
-        absl::FailedPreconditionError(absl::StrCat("runc ", runc_command,
-                                                   " failed: unable to start container process: "
-                                                   "exec: ",
-                                                   GoQuote(file), ": ", reason)),
-        exit_code);
+    return WithExitCode(absl::FailedPreconditionError(RuncStartFailure(
+                            runc_command, absl::StrCat("exec: ", GoQuote(file), ": ", reason))),
+                        exit_code);
   };
   auto container_path = [&](std::string_view p) {
     return absl::StartsWith(p, "/") ? std::string(p) : absl::StrCat(cwd, "/", p);
@@ -241,6 +243,23 @@ absl::Status CheckExecutable(const std::string& rootfs, const Json& process,
     }
   }
   return fail("executable file not found in $PATH", kExitNotFound);
+}
+
+absl::Status CheckExecProcess(const std::string& root, const Json& process,
+                              std::span<const std::string> mount_destinations) {
+  // runc skips the chdir when cwd is empty; it requires an absolute cwd otherwise.
+  if (std::optional<std::string> cwd = GetString(process, "cwd"); cwd && !cwd->empty()) {
+    Resolved r = ResolveInRoot(root, *cwd, mount_destinations);
+    int err = r.under_mount ? 0 : r.err != 0 ? r.err : S_ISDIR(r.st.st_mode) ? 0 : ENOTDIR;
+    if (err != 0) {
+      return WithExitCode(
+          absl::FailedPreconditionError(RuncStartFailure(
+              "exec", absl::StrCat("chdir to cwd (", GoQuote(*cwd),
+                                   ") set in config.json failed: ", GoErrnoText(err)))),
+          kExitCannotExecute);
+    }
+  }
+  return CheckExecutable(root, process, mount_destinations, "exec");
 }
 
 absl::StatusOr<std::string> RuncvmRootFromSelf() {

@@ -1,5 +1,6 @@
-// Looking things up in the filesystem for the runtime's create: the workload's executable inside
-// the container's rootfs (to fail `docker run` exactly as runc would), and the host facts the pure
+// Looking things up in the filesystem for the runtime: the workload's executable inside the
+// container's rootfs (to fail `docker run` exactly as runc would), an exec's cwd and executable
+// inside the VM's root (to fail `docker exec` likewise), and the host facts the pure
 // config rewrite depends on (kernels, devices, network namespace).
 #ifndef RUNCVM_COMMON_ROOTFS_LOOKUP_H_
 #define RUNCVM_COMMON_ROOTFS_LOOKUP_H_
@@ -32,6 +33,19 @@ namespace runcvm {
 absl::Status CheckExecutable(const std::string& rootfs, const Json& process,
                              std::span<const std::string> mount_destinations,
                              std::string_view runc_command);
+
+// runc's message for a process that could not be started: "runc create failed: unable to start
+// container process: <reason>" (create, run); "exec failed: unable to start container process:
+// <reason>" (exec, which wraps the error itself; containerd adds "OCI runtime exec failed: ").
+std::string RuncStartFailure(std::string_view runc_command, std::string_view reason);
+
+// runc exec's checks, in its order, for a `docker exec` process run in the VM, with `root` the
+// VM's root as a host path (/proc/<init pid>/root/vm): the cwd must be a directory (runc chdirs
+// before anything else: `chdir to cwd ("X") set in config.json failed: <errno text>`), then
+// args[0] must be executable (CheckExecutable's rules). Errors carry an exit code like
+// CheckExecutable's and runc exec's message (RuncStartFailure("exec", ...)).
+absl::Status CheckExecProcess(const std::string& root, const Json& process,
+                              std::span<const std::string> mount_destinations);
 
 // The host's RunCVM bundle: dirname(dirname(realpath(/proc/self/exe))), so a staged copy works.
 absl::StatusOr<std::string> RuncvmRootFromSelf();

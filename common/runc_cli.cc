@@ -11,6 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/json.h"
+#include "common/status.h"
 
 namespace runcvm {
 namespace {
@@ -151,6 +153,21 @@ absl::Status ScanRuncArgs(std::span<const std::string_view> args, RuncCommandLin
     return absl::InvalidArgumentError(absl::StrCat(where, ": no container id"));
   }
   return absl::OkStatus();
+}
+
+std::string RuncStatePath(const RuncCommandLine& cli) {
+  const std::string& id = cli.container_id;
+  if (id.empty() || id == "." || id == ".." || absl::StrContains(id, '/')) return "";
+  return absl::StrCat(cli.root.empty() ? "/run/runc" : cli.root, "/", id, "/state.json");
+}
+
+absl::StatusOr<int> InitPidFromState(std::string_view state_json) {
+  ASSIGN_OR_RETURN(Json state, ParseJson(state_json, "state.json"));
+  std::optional<int64_t> pid = GetInt(state, "init_process_pid");
+  if (!pid || *pid <= 0 || *pid > INT_MAX) {
+    return absl::InvalidArgumentError("state.json: init_process_pid: expected a positive integer");
+  }
+  return static_cast<int>(*pid);
 }
 
 absl::StatusOr<std::string> FindRunc(const char* runcvm_runc_env, const char* path_env,

@@ -39,6 +39,13 @@ inline bool IsCreateCommand(std::string_view command) {
   return command == "create" || command == "run";
 }
 
+// runc's state file of a container: <--root>/<id>/state.json, with runc's default root /run/runc.
+// "" for an id runc would reject (it must be a single path component).
+std::string RuncStatePath(const RuncCommandLine& cli);
+
+// The container's init pid ("init_process_pid") from the text of runc's state.json.
+absl::StatusOr<int> InitPidFromState(std::string_view state_json);
+
 // The real runc: $RUNCVM_RUNC when set, else the first executable of /usr/bin/runc,
 // /usr/sbin/runc, /usr/local/bin/runc, /usr/local/sbin/runc, /usr/libexec/docker/runc, then $PATH,
 // skipping any file that is `self` (our own binary, compared after realpath: the runtime may be

@@ -378,6 +378,50 @@ TEST_CASE("executable check: commands on volumes are left to the VM") {
         std::string(kPrefix) + "\"nosuch\": executable file not found in $PATH [127]");
 }
 
+TEST_CASE("runc's start failure messages") {
+  CHECK(RuncStartFailure("create", "exec: \"x\": permission denied") ==
+        "runc create failed: unable to start container process: exec: \"x\": permission denied");
+  CHECK(RuncStartFailure("run", "r") == "runc run failed: unable to start container process: r");
+  // runc exec wraps the error itself; containerd adds "OCI runtime exec failed: ".
+  CHECK(RuncStartFailure("exec", "r") == "exec failed: unable to start container process: r");
+}
+
+std::string CheckExec(const TempRootfs& root, const Json& process,
+                      std::vector<std::string> mounts = {}) {
+  absl::Status s = CheckExecProcess(root.dir, process, mounts);
+  if (s.ok()) return "ok";
+  return std::string(s.message()) + " [" + std::to_string(ExitCodeOf(s).value_or(-1)) + "]";
+}
+
+TEST_CASE("exec check: runc exec's cwd, then executable") {
+  constexpr const char* kExec = "exec failed: unable to start container process: ";
+  TempRootfs root;
+  root.File("/bin/sh", 0755);
+  root.File("/etc/passwd", 0644);
+  root.Mkdir("/home/alice");
+  root.Link("/home/link", "alice");
+  CHECK(CheckExec(root, Process("sh")) == "ok");
+  CHECK(CheckExec(root, Process("sh", "/bin", "/home/link")) == "ok");
+  CHECK(CheckExec(root, Process("sh", "/bin", "")) == "ok");  // no cwd: runc does not chdir
+  CHECK(CheckExec(root, Process("nosuch")) ==
+        std::string(kExec) + "exec: \"nosuch\": executable file not found in $PATH [127]");
+  CHECK(CheckExec(root, Process("/etc/passwd")) ==
+        std::string(kExec) + "exec: \"/etc/passwd\": permission denied [126]");
+  // The cwd is checked first, as runc chdirs before looking the command up.
+  CHECK(CheckExec(root, Process("nosuch", "/bin", "/nonexistent")) ==
+        std::string(kExec) +
+            "chdir to cwd (\"/nonexistent\") set in config.json failed: no such file or "
+            "directory [126]");
+  CHECK(CheckExec(root, Process("sh", "/bin", "/etc/passwd")) ==
+        std::string(kExec) +
+            "chdir to cwd (\"/etc/passwd\") set in config.json failed: not a directory [126]");
+  CHECK(CheckExec(root, Process("sh", "/bin", "/etc/passwd/x")) ==
+        std::string(kExec) +
+            "chdir to cwd (\"/etc/passwd/x\") set in config.json failed: not a directory [126]");
+  // What the guest mounts itself (a --tmpfs, /proc) cannot be judged from the VM's root.
+  CHECK(CheckExec(root, Process("sh", "/bin", "/scratch/sub"), {"/scratch"}) == "ok");
+}
+
 TEST_CASE("host facts: kernels are listed with latest resolved") {
   TempRootfs root;
   root.File("/kernels/debian/6.1.0-28-cloud-amd64/vmlinuz", 0644);

@@ -171,5 +171,31 @@ TEST_CASE("runc cli: finding runc") {
   std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("runc cli: the state file of exec's container") {
+  RuncCommandLine cli;
+  cli.container_id = "abc";
+  CHECK(RuncStatePath(cli) == "/run/runc/abc/state.json");
+  cli.root = "/run/docker/runtime-runc/moby";
+  CHECK(RuncStatePath(cli) == "/run/docker/runtime-runc/moby/abc/state.json");
+  for (const char* bad : {"", ".", "..", "../x", "a/b"}) {
+    cli.container_id = bad;
+    CHECK(RuncStatePath(cli).empty());
+  }
+}
+
+TEST_CASE("runc cli: the init pid from runc's state.json") {
+  // As runc 1.1.5 writes it (abridged).
+  absl::StatusOr<int> pid = InitPidFromState(
+      R"({"id":"8e99","init_process_pid":28766,"init_process_start":1234,)"
+      R"("created":"2026-11-28T21:00:05Z","config":{"rootfs":"/x"}})");
+  REQUIRE(pid.ok());
+  CHECK(*pid == 28766);
+  CHECK_FALSE(InitPidFromState("{}").ok());
+  CHECK_FALSE(InitPidFromState(R"({"init_process_pid":0})").ok());
+  CHECK_FALSE(InitPidFromState(R"({"init_process_pid":"12"})").ok());
+  CHECK_FALSE(InitPidFromState("[1]").ok());
+  CHECK_FALSE(InitPidFromState("not json").ok());
+}
+
 }  // namespace
 }  // namespace runcvm
