@@ -1,6 +1,7 @@
 #include "common/session_spawn.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -71,6 +72,15 @@ absl::Status JoinMountNamespace(pid_t workload) {
   _exit(ExitCodeForError(status));
 }
 
+// Blocks until the write end of `fd`'s pipe is closed everywhere, bounded so that a child stuck
+// before its exec cannot stall the agent forever.
+void WaitForExecOrExit(int fd) {
+  constexpr int kTimeoutMs = 10000;
+  pollfd pfd{fd, POLLIN, 0};
+  while (poll(&pfd, 1, kTimeoutMs) < 0 && errno == EINTR) {
+  }
+}
+
 void ResetSignals() {
   sigset_t all;
   sigemptyset(&all);
@@ -92,6 +102,11 @@ absl::StatusOr<SpawnedProcess> SpawnSession(bool terminal, Namespaces namespaces
     ASSIGN_OR_RETURN(out, MakePipe());
     ASSIGN_OR_RETURN(err, MakePipe());
   }
+
+  // Closed by the child's execve (close-on-exec) or exit: the parent waits for that, so the agent
+  // announces itself, and serves execs, only once the workload's namespaces are complete (its
+  // fresh /proc mounted) and a session's process really runs.
+  ASSIGN_OR_RETURN(Pipe started, MakePipe());
 
   UniqueFd own_pidns, target_pidns;
   if (namespaces == Namespaces::kJoin) {
@@ -132,6 +147,9 @@ absl::StatusOr<SpawnedProcess> SpawnSession(bool terminal, Namespaces namespaces
     }
     ChildFail(child());
   }
+
+  started.write.reset();
+  WaitForExecOrExit(started.read.get());
 
   spawned.pid = pid;
   if (terminal) {
