@@ -235,12 +235,17 @@ e2e_cleanup() {
   return 0
 }
 
-# Containers left by a run-case or benchmark that was killed outright (ctest's timeout kills
-# without a trap): named runcvm-e2e-<pid>-... or runcvm-bench-<pid>-... for a pid now gone.
+# Containers and networks left by a run-case or benchmark that was killed outright (ctest's
+# timeout kills without a trap): named runcvm-e2e-<pid>-... or runcvm-bench-<pid>-... for a pid now
+# gone. A stale network would make the next run's fixed subnets overlap.
 e2e_remove_stale() {
   timeout 30 "$DOCKER" ps -a --format '{{.ID}} {{.Names}}' 2>/dev/null |
     sed -nE 's/^([0-9a-f]+) runcvm-(e2e|bench)-([0-9]+)-.*/\1 \3/p' | while read -r _id _pid; do
       kill -0 "$_pid" 2>/dev/null || timeout 30 "$DOCKER" rm -f "$_id" >/dev/null 2>&1
+    done
+  timeout 30 "$DOCKER" network ls --format '{{.ID}} {{.Name}}' 2>/dev/null |
+    sed -nE 's/^([0-9a-f]+) runcvm-(e2e|bench)-([0-9]+)-.*/\1 \3/p' | while read -r _id _pid; do
+      kill -0 "$_pid" 2>/dev/null || timeout 30 "$DOCKER" network rm "$_id" >/dev/null 2>&1
     done
 }
 
