@@ -4,10 +4,13 @@
 // whose workloads call /opt/runcvm/sbin/qemu-exit. RunCVM reports the workload's exit status by
 // itself, so new code need not call this.
 //
-// CODE 0 powers off through ACPI (QEMU exits 0); CODE 1-127 writes CODE-1 to QEMU's isa-debug-exit
-// port, which makes QEMU exit with 2*(CODE-1)+1, decoded back to CODE by `init` in the container.
-// Needs CAP_SYS_RAWIO (root in the VM).
+// It writes CODE to /.runcvm/exit-code and asks the guest agent (through /.runcvm/qemu-exit) to end
+// the workload, whose output is still delivered. Where /.runcvm is not writable it falls back to
+// the original's port I/O, which needs CAP_SYS_RAWIO: CODE 0 powers off through ACPI; CODE 1-127
+// writes CODE-1 to QEMU's isa-debug-exit port, so QEMU exits with 2*(CODE-1)+1, decoded back to
+// CODE by `init` in the container.
 #include <sys/io.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
@@ -16,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "applets/applets.h"
 #include "common/exit_code.h"
+#include "common/fd.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -31,6 +35,11 @@ constexpr uint16_t kIsaDebugExitPort = 0x501;  // QEMU's isa-debug-exit default 
 constexpr uint16_t kAcpiPm1aControl = 0x604;    // q35 PM1a control block
 constexpr uint16_t kAcpiSleepS5 = 0x2000;       // SLP_EN | SLP_TYP(S5) on q35
 
+bool RequestExitFromAgent(int code) {
+  return WriteFile("/.runcvm/exit-code", absl::StrCat(code, "\n")).ok() &&
+         WriteFile("/.runcvm/qemu-exit", "").ok();
+}
+
 }  // namespace
 
 int QemuExitMain(int argc, char** argv) {
@@ -38,6 +47,9 @@ int QemuExitMain(int argc, char** argv) {
   if (argc != 2 || !absl::SimpleAtoi(argv[1], &code) || code < 0 || code > 127) {
     LogError("expected one exit code between 0 and 127; see --help");
     return kExitRuncvmFailed;
+  }
+  if (RequestExitFromAgent(code)) {
+    for (;;) pause();  // the agent ends the workload's namespace, and this process with it
   }
   if (code == 0) {
     if (ioperm(kAcpiPm1aControl, 2, 1) != 0) {

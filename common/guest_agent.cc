@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -214,6 +215,13 @@ absl::StatusOr<int> GuestAgent::Run() {
     if (absl::Status listening = dns_.Listen(); !listening.ok())
       LogWarning(listening.message());
   }
+  // qemu-exit (compatibility) asks through a file; without a watch it falls back to port I/O.
+  exit_request_watch_.reset(inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
+  if (exit_request_watch_.valid() &&
+      inotify_add_watch(exit_request_watch_.get(), kRuncvmStateDir, IN_CLOSE_WRITE) < 0) {
+    exit_request_watch_.reset();
+  }
+
   RETURN_IF_ERROR(Annotate(StartWorkload(), "start the workload"));
   channel_.Send(protocol::Hello());
 
@@ -231,6 +239,21 @@ absl::StatusOr<int> GuestAgent::Run() {
       }
       ReapChildren();
     });
+    if (exit_request_watch_.valid()) {
+      poller.Watch(exit_request_watch_.get(), POLLIN, [this](short) {
+        alignas(inotify_event) char buf[4096];
+        bool requested = false;
+        for (ssize_t n; (n = read(exit_request_watch_.get(), buf, sizeof buf)) > 0;) {
+          for (char* p = buf; p < buf + n;) {
+            auto* event = reinterpret_cast<inotify_event*>(p);
+            if (event->len > 0 && std::string_view(event->name) == kQemuExitRequest) requested = true;
+            p += sizeof(inotify_event) + event->len;
+          }
+        }
+        // The workload's namespace ends as a container's would; its code comes from exit-code.
+        if (requested && workload_pid_ > 0) kill(workload_pid_, SIGKILL);
+      });
+    }
     int timeout_ms = -1;
     if (workload_reported_) {
       if (close_deadline == absl::InfiniteFuture())

@@ -58,10 +58,15 @@ class GuestAgent {
   int workload_exit_code_ = 0;
   UniqueFd signal_fd_;
   DnsListener dns_;  // 127.0.0.11:53 in the VM, relayed to Docker's (dns_relay.h)
+  UniqueFd exit_request_watch_;  // inotify on /.runcvm, for qemu-exit
 };
 
 // Removes RUNCVM_* variables: they configure the VM, not the workload (as the original RunCVM).
 void StripRuncvmEnvironment(struct ProcessSpec& spec);
+
+// qemu-exit's request file: the workload asks to end now, with the code in /.runcvm/exit-code.
+inline constexpr char kRuncvmStateDir[] = "/.runcvm";
+inline constexpr char kQemuExitRequest[] = "qemu-exit";
 
 // The exit code the workload asked for through /.runcvm/exit-code (or the original RunCVM's
 // /.runcvm/exitcode), if it wrote one.
