@@ -2,9 +2,11 @@
 # error, and the host's interfaces are as they were. VM-specific: runc runs it, as the control.
 
 # The host's own interfaces: veths and bridges come and go with other containers, and docker0's
-# state with them, so those are left out; addresses and MTUs of the rest must not change.
+# state and carrier with them, so those are left out; names, flags a runtime would set, MACs,
+# MTUs and addresses of the rest must not change.
 host_net() {
-  ip -o link | grep -vE ': (veth|br-)' | sed 's/ state [A-Z]*//; s/^[0-9]*: //'
+  ip -o link | grep -vE ': (veth|br-)' |
+    sed 's/ state [A-Z]*//; s/^[0-9]*: //; s/NO-CARRIER,//; s/,LOWER_UP//'
   ip -o addr | grep -vE ': (veth|br-)' | sed 's/^[0-9]*: //; s/valid_lft.*//'
 }
 
