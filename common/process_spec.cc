@@ -25,6 +25,7 @@
 #include "common/fd.h"
 #include "common/guest_setup.h"
 #include "common/log.h"
+#include "common/rootfs_lookup.h"
 #include "common/status.h"
 #include "common/users.h"
 
@@ -158,40 +159,6 @@ std::string GoErrnoString(int err) {
   return s;
 }
 
-// Go's strconv.Quote, enough for file names.
-std::string GoQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\x";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 absl::Status ExecError(int err, std::string message) {
   absl::Status st = err == ENOENT || err == ENOTDIR ? absl::NotFoundError(message)
