@@ -12,7 +12,7 @@ packages="
   nodejs npm
   docker.io runc jq
   cpio zstd lz4 xz-utils kmod e2fsprogs busybox-static debootstrap
-  dpkg-dev socat python3
+  dpkg-dev socat python3 iproute2 util-linux
 "
 missing=""
 for p in $packages; do
