@@ -112,7 +112,7 @@ std::vector<std::string> QemuArgs(const QemuConfig& c) {
          "-device", "virtconsole,bus=vser.0,chardev=console"});
   }
   add({"-chardev", absl::StrCat("socket,id=ctl,path=", QemuOptValue(c.control_socket)), "-device",
-       absl::StrCat("virtserialport,bus=vser.0,chardev=ctl,name=", kControlPortName)});
+       absl::StrCat("virtserialport,bus=vser.0,chardev=ctl,name=", protocol::kPortName)});
 
   // The guest's exit code channel (qemu-exit): a write to port 0x501 ends QEMU.
   add({"-device", "isa-debug-exit,iobase=0x501,iosize=2"});

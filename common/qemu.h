@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/protocol.h"
 
 namespace runcvm {
 
@@ -23,8 +24,6 @@ absl::StatusOr<Accel> ChooseAccelerator(std::string_view requested,
 
 // The virtio-fs tag the initramfs mounts as the root (root=runcvmfs).
 inline constexpr std::string_view kVirtiofsTag = "runcvmfs";
-// The virtio-serial port name of the control channel (/dev/virtio-ports/runcvm.ctl in the VM).
-inline constexpr std::string_view kControlPortName = "runcvm.ctl";
 
 struct QemuNic {
   int tap_fd = -1;      // an open tap (inherited by QEMU), or
