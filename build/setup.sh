@@ -9,11 +9,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages="
   build-essential cmake ninja-build pkg-config git file binutils patchelf
   nlohmann-json3-dev catch2 libcap-dev libnl-3-dev libnl-route-3-dev flex bison
-  nodejs npm
   docker.io runc jq
   cpio zstd lz4 xz-utils kmod e2fsprogs busybox-static debootstrap
   dpkg-dev socat python3 iproute2 util-linux
 "
+# Node.js and npm only carry the Zig download: any working npm will do. A machine may already have
+# them from outside Debian (NodeSource's nodejs bundles npm and conflicts with Debian's npm
+# package), so ask for Debian's only when there is no npm at all.
+command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing="$missing $p"
