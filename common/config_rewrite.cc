@@ -480,6 +480,7 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     vm["initrd"] = kernel.initrd;
     vm["kernel_append"] = options.kernel_append;
     vm["kernel_debug"] = options.kernel_debug;
+    vm["boot_timeout_s"] = options.boot_timeout_s;
     spec["vm"] = std::move(vm);
     return RewriteResult{std::move(out), std::move(spec)};
   } catch (const Json::exception& e) {

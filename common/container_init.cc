@@ -355,10 +355,26 @@ absl::StatusOr<int> ContainerInit::Finish() {
 
 absl::StatusOr<int> ContainerInit::Run() {
   RETURN_IF_ERROR(Start());
+  const absl::Time boot_deadline = started_ + absl::Seconds(spec_.vm.boot_timeout_s);
+  bool boot_abandoned = false;
   while (!workload_exit_ && !qemu_status_) {
     Poller poller;
     Loop(poller);
-    RETURN_IF_ERROR(poller.Wait(-1));
+    int timeout_ms = -1;
+    if (!hello_ && !boot_abandoned) {
+      absl::Duration left = boot_deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) {
+        // QEMU's end is reported as for any VM that stops before its workload: exit 125 with
+        // the tails of QEMU's log and the guest console, which say where the boot stuck.
+        LogError(absl::StrCat("the VM did not finish booting within ", spec_.vm.boot_timeout_s,
+                              " s (RUNCVM_BOOT_TIMEOUT); stopping it"));
+        kill(qemu_pid_, SIGKILL);
+        boot_abandoned = true;
+      } else {
+        timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(left)) + 1;
+      }
+    }
+    RETURN_IF_ERROR(poller.Wait(timeout_ms));
   }
   return Finish();
 }

@@ -30,6 +30,7 @@ absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc) {
   spec.vm.initrd = GetString(*vm, "initrd").value_or("");
   spec.vm.kernel_append = GetString(*vm, "kernel_append").value_or("");
   spec.vm.kernel_debug = GetBool(*vm, "kernel_debug").value_or(false);
+  spec.vm.boot_timeout_s = static_cast<int>(GetInt(*vm, "boot_timeout_s").value_or(300));
   if (spec.vm.kernel.empty()) return absl::InvalidArgumentError("launch spec: missing vm.kernel");
   if (spec.vm.memory_mib <= 0) return absl::InvalidArgumentError("launch spec: bad vm.memory_mib");
   return spec;

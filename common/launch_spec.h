@@ -22,6 +22,7 @@ struct VmSpec {
   std::string initrd;
   std::string kernel_append;
   bool kernel_debug = false;
+  int boot_timeout_s = 300;  // RUNCVM_BOOT_TIMEOUT (options.h)
 };
 
 struct LaunchSpec {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -111,6 +112,14 @@ const OptionSpec kOptions[] = {
     {{"RUNCVM_BIOS", "EFI", "boot with OVMF instead of SeaBIOS"},
      [](std::string_view v) { return ExpectOneOf(v, {"EFI"}); }},
     {{"RUNCVM_BIOS_DEBUG", "1|0", "keep the firmware's serial output"}, ValidateBool},
+    {{"RUNCVM_BOOT_TIMEOUT", "seconds, 1..86400", "fail the container if the VM has not booted by then"},
+     [](std::string_view v) -> std::optional<std::string> {
+       int seconds = 0;
+       if (IsAllDigits(v) && absl::SimpleAtoi(v, &seconds) && seconds >= 1 && seconds <= 86400) {
+         return std::nullopt;
+       }
+       return "expected a whole number of seconds from 1 to 86400";
+     }},
     {{"RUNCVM_BREAK", "prenet,postnet,preqemu", "debugging breakpoints in the container"},
      ValidateBreak},
     {{"RUNCVM_CGROUPFS", "none|systemd|1|cgroup1|2|cgroup2|hybrid|mixed", "guest cgroupfs mounts"},
@@ -266,6 +275,7 @@ absl::StatusOr<RuncvmOptions> ParseOptions(std::span<const std::string> env) {
       options.kernel_mount_lib_modules = *ParseBoolOption(value);
     }
     if (name == "RUNCVM_ACCEL") options.accel = value;
+    if (name == "RUNCVM_BOOT_TIMEOUT") (void)absl::SimpleAtoi(value, &options.boot_timeout_s);
     if (name == "RUNCVM_INIT") options.init = *ParseBoolOption(value);
     if (name == "RUNCVM_RUNTIME_DEBUG") options.runtime_debug = *ParseBoolOption(value);
   }

@@ -18,6 +18,12 @@
 
 namespace runcvm {
 
+// How long a VM may take to boot (QEMU start to the guest agent's HELLO) before init gives up on
+// it. A boot takes under a second with KVM and 5-25 s under TCG on a loaded 2-core host; the
+// bound is there so that a VM that never comes up fails the container (and every docker exec
+// waiting for it) with an error, instead of leaving it "running" forever.
+inline constexpr int kDefaultBootTimeoutSeconds = 300;
+
 // The options the runtime itself acts on at create time; the rest are only validated.
 struct RuncvmOptions {
   std::string kernel;                     // RUNCVM_KERNEL "<dist>[/<version>]"; "" = default
@@ -25,6 +31,7 @@ struct RuncvmOptions {
   bool kernel_debug = false;              // RUNCVM_KERNEL_DEBUG
   bool kernel_mount_lib_modules = false;  // RUNCVM_KERNEL_MOUNT_LIB_MODULES
   std::string accel = "auto";             // RUNCVM_ACCEL: auto|kvm|tcg
+  int boot_timeout_s = kDefaultBootTimeoutSeconds;  // RUNCVM_BOOT_TIMEOUT
   bool init = false;                      // RUNCVM_INIT: our init as the workload's PID 1
   bool runtime_debug = false;             // RUNCVM_RUNTIME_DEBUG
 };

@@ -50,6 +50,18 @@ TEST_CASE("options: the last entry wins and an empty value is the default") {
   CHECK(o->kernel.empty());
 }
 
+TEST_CASE("options: RUNCVM_BOOT_TIMEOUT is a whole number of seconds") {
+  CHECK(Parse({})->boot_timeout_s == kDefaultBootTimeoutSeconds);
+  CHECK(Parse({"RUNCVM_BOOT_TIMEOUT=45"})->boot_timeout_s == 45);
+  CHECK(Parse({"RUNCVM_BOOT_TIMEOUT=86400"})->boot_timeout_s == 86400);
+  for (std::string bad : {"0", "-5", "1.5", "+3", "86401", "soon", "99999999999"}) {
+    CAPTURE(bad);
+    CHECK(ErrorOf({"RUNCVM_BOOT_TIMEOUT=" + bad}) ==
+          "invalid RUNCVM_BOOT_TIMEOUT=" + bad +
+              ": expected a whole number of seconds from 1 to 86400");
+  }
+}
+
 TEST_CASE("options: errors name the variable and what is expected") {
   CHECK(ErrorOf({"RUNCVM_ACCEL=xen"}) ==
         "invalid RUNCVM_ACCEL=xen: expected one of auto, kvm, tcg");
