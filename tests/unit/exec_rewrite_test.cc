@@ -40,6 +40,28 @@ TEST_CASE("exec rewrite: golden file from a real `docker exec`") {
   CHECK((*r)["env"] == process["env"]);
 }
 
+TEST_CASE("exec rewrite: --privileged capabilities go to the VM, not to ctr-exec") {
+  Json process = LoadJson("exec/process.json");
+  uint64_t without_sys_resource = ~uint64_t{0} & ~(uint64_t{1} << 24);
+  Json plain = *RewriteProcess(process, without_sys_resource);
+  // docker exec --privileged: every capability, CAP_SYS_RESOURCE (24) among them.
+  Json all = Json::array({"CAP_CHOWN", "CAP_SYS_RESOURCE", "CAP_SYS_MODULE", "CAP_BPF"});
+  for (const char* set : {"bounding", "effective", "inheritable", "permitted"}) {
+    process["capabilities"][set] = all;
+  }
+  absl::StatusOr<Json> r = RewriteProcess(process, without_sys_resource);
+  REQUIRE(r.ok());
+  // ctr-exec's own set does not depend on what the session asked for, and never holds a
+  // capability the host cannot grant (runc would fail the exec).
+  CHECK((*r)["capabilities"] == plain["capabilities"]);
+  for (const Json& cap : (*r)["capabilities"]["bounding"]) {
+    CHECK(cap != "CAP_SYS_RESOURCE");
+    CHECK(cap != "CAP_SYS_MODULE");
+  }
+  // The session's set travels intact to the guest.
+  CHECK(Json::parse((*r)["args"][1].get<std::string>())["capabilities"]["bounding"] == all);
+}
+
 TEST_CASE("exec rewrite: --- runs the command in the container") {
   Json process = LoadJson("exec/process.json");
   process["args"] = Json::array({"---", "ps", "-ef"});
