@@ -57,6 +57,18 @@ TEST_CASE("daemon.json: empty, compact and already-registered files") {
   CHECK(SameConfig(kDocker, "", "{}\n"));
 }
 
+TEST_CASE("daemon.json: an empty runtimes object for dockerd to reload") {
+  absl::StatusOr<std::optional<std::string>> r = AddEmptyDockerRuntimes("{\"debug\": true}\n");
+  REQUIRE(r.ok());
+  CHECK(**r == "{\"debug\":true,\"runtimes\":{}}\n");
+  r = AddEmptyDockerRuntimes("");
+  REQUIRE(r.ok());
+  CHECK(**r == "{\n  \"runtimes\": {}\n}\n");
+  r = AddEmptyDockerRuntimes(R"({"runtimes": {"kata": {"path": "/k"}}})");
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->has_value());
+}
+
 TEST_CASE("daemon.json: what is not a config is refused") {
   CHECK(AddRuntime(kDocker, "{\"a\": 1,", "runcvm", kPath).status().message().find(
             "parse daemon.json") != std::string_view::npos);
