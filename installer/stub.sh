@@ -120,7 +120,7 @@ payload_tool() {
 }
 
 # --- what the host has -----------------------------------------------------------------------------
-docker_ok=0 docker_conf=0 podman_ok=0 podman_conf=0
+docker_ok=0 docker_conf=0 podman_conf=0
 probe_host() {
   "$tool" setup probe | while IFS= read -r line; do
     case $line in
@@ -150,7 +150,7 @@ probe_host() {
     say "Docker: not found"
   fi
   if command -v "$podman" >/dev/null 2>&1; then
-    podman_ok=1 podman_conf=1
+    podman_conf=1
     say "Podman: $("$podman" --version 2>/dev/null || echo found)"
   elif [ -d /etc/containers ]; then
     podman_conf=1; say "Podman: not found, but /etc/containers exists: configuring it"
@@ -306,9 +306,9 @@ runcvm_containers() {
     [ -d "$d" ] && [ ! -L "$d" ] || continue
     _u=$("$tool" setup users "$d")
     case $? in
-      0) printf '%s\n' "$_u" | sed "s|^|process using ${d#$root}: pid |" ;;
+      0) printf '%s\n' "$_u" | sed "s|^|process using ${d#"$root"}: pid |" ;;
       1) ;;
-      *) echo "cannot tell whether containers use ${d#$root}" ;;
+      *) echo "cannot tell whether containers use ${d#"$root"}" ;;
     esac
   done
 }
