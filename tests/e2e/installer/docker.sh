@@ -12,7 +12,7 @@ cname=${E2E_PREFIX}runs
 check "install" "rc=0" "rc=$?"
 sed 's/^/    /' "$t/install.log"
 check "docker info lists the runtime" "/opt/runcvm/bin/runcvm-runtime" "$(e2e_runtime_path runcvm)"
-out=$(dk run --runtime=runcvm --rm "$BUSYBOX" sh -c 'echo hello; uname -r' 2>&1)
+out=$(dk run --runtime=runcvm --rm --name "${E2E_PREFIX}hello" "$BUSYBOX" sh -c 'echo hello; uname -r' 2>&1)
 check "docker run --runtime=runcvm prints hello" "hello" "$(echo "$out" | head -n 1)"
 check "... from a VM (its own kernel)" "VM" \
   "$([ -n "$(echo "$out" | sed -n 2p)" ] && [ "$(echo "$out" | sed -n 2p)" != "$(uname -r)" ] && echo VM || echo "$out")"
@@ -43,7 +43,7 @@ check "the container still runs, not restarted" "true $started" \
 check "docker exec works in it, on its own version" "$old_version" \
   "$(dk exec "$cname" cat /opt/runcvm/VERSION 2>&1)"
 check "a new container gets the new version" "$old_version+upgrade-test" \
-  "$(dk run --runtime=runcvm --rm "$BUSYBOX" cat /opt/runcvm/VERSION 2>&1)"
+  "$(dk run --runtime=runcvm --rm --name "${E2E_PREFIX}new" "$BUSYBOX" cat /opt/runcvm/VERSION 2>&1)"
 
 "$newer" --uninstall >"$t/refused.log" 2>&1
 check "uninstall is refused while a runcvm container exists" "rc=1" "rc=$?"

@@ -15,12 +15,20 @@ LC_ALL=C
 inst=${RUNCVM_INSTALLER:-$SRC/build/out/runcvm-installer}
 daemon_json=/etc/docker/daemon.json
 containers_conf=/etc/containers/containers.conf
-t=$(mktemp -d /tmp/runcvm-installer-e2e.XXXXXX)
+# Kept in /var/tmp and named by our pid, so that a run killed outright (ctest's timeout) is found
+# and undone by the next one.
+t=/var/tmp/runcvm-installer-e2e.$$
+rm -rf "$t" && mkdir -p "$t" || { echo "FAIL: cannot create $t"; exit 1; }
 E2E_TMP=$t
 E2E_PREFIX=runcvm-installer-e2e-$$-
 export SRC LC_ALL inst daemon_json containers_conf t E2E_TMP E2E_PREFIX DOCKER BUSYBOX
 
-die() { echo "FAIL: $*"; exit 1; }
+# Before the host is saved and the trap armed ($t/armed), a failure only removes $t.
+die() {
+  echo "FAIL: $*"
+  [ -e "$t/armed" ] || rm -rf "$t"
+  exit 1
+}
 
 # The runtimes dockerd knows, other than ours.
 other_runtimes() {
@@ -63,9 +71,6 @@ installer_e2e_begin() {
   [ -x "$inst" ] || die "no $inst: run make installer"
   id=$("$inst" --version | sed -n 's/.*(\(.*\))$/\1/p')
   export id
-  # Never clobber a real installation.
-  [ ! -e /opt/runcvm ] && [ ! -e /opt/runcvm.d ] ||
-    die "/opt/runcvm exists: this test installs there; uninstall it first"
   command -v jq >/dev/null || die "need jq"
   exec 9>/tmp/runcvm-e2e-setup.lock
   flock 9
@@ -76,10 +81,21 @@ installer_e2e_begin() {
   exec 9>&-
   exec 8>/tmp/runcvm-daemon-json.lock
   flock 8
+  for _old in /var/tmp/runcvm-installer-e2e.*; do
+    [ -d "$_old" ] && [ "$_old" != "$t" ] || continue
+    kill -0 "${_old##*.}" 2>/dev/null && continue
+    [ -e "$_old/armed" ] || { rm -rf "$_old"; continue; }
+    echo "e2e: undoing an earlier run that was killed outright ($_old)"
+    (t=$_old E2E_TMP=$_old E2E_PREFIX=runcvm-installer-e2e-${_old##*.}-; installer_e2e_cleanup)
+  done
+  # Never clobber a real installation.
+  [ ! -e /opt/runcvm ] && [ ! -e /opt/runcvm.d ] ||
+    die "/opt/runcvm exists: this test installs there; uninstall it first"
   [ -z "$(e2e_runtime_path runcvm)" ] || die "dockerd already has a runtime named runcvm"
   save_file "$daemon_json" daemon.json
   save_file "$containers_conf" containers.conf
   other_runtimes >"$t/runtimes.before"
+  : >"$t/armed"
   trap 'installer_e2e_cleanup' EXIT
   trap 'exit 130' INT TERM HUP
 }
