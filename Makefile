@@ -20,8 +20,8 @@ help:
 	@echo "make            the static binary ($(BIN)) and the bundle (QEMU, virtiofsd, mke2fs, kernels)"
 	@echo "make host       developer build: system g++ with ASan+UBSan, unit tests"
 	@echo "make test       unit, shell and end-to-end tests through ctest"
-	@echo "make install    install the bundle to \$$DESTDIR$(PREFIX)"
-	@echo "make installer  the single-file installer"
+	@echo "make installer  the single-file installer, build/out/runcvm-installer"
+	@echo "make install    run it: /opt/runcvm, Docker's and Podman's runtime (DESTDIR=DIR: into DIR)"
 	@echo "make bench      the benchmarks in tests/bench"
 
 setup:
@@ -56,8 +56,9 @@ qemu:
 kernels: binary
 	$(MAKE) -C kernels RUNCVM_BIN=$(CURDIR)/$(BIN)
 
-install: all
-	build/install.sh "$(DESTDIR)$(PREFIX)"
+# The same as running the installer by hand; DESTDIR installs into a scratch root instead of /.
+install: installer
+	$(if $(DESTDIR),mkdir -p "$(DESTDIR)" && )build/out/runcvm-installer $(if $(DESTDIR),--root "$(DESTDIR)")
 
 # The tree the end-to-end tests register with dockerd (never touches /opt/runcvm).
 stage: all
@@ -67,13 +68,13 @@ installer: all
 	$(MAKE) -C installer
 
 # --- tests ----------------------------------------------------------------------------------------
-test: host stage
+test: host stage installer
 	cd $(HOST_DIR) && RUNCVM_STAGE=$(STAGE)$(PREFIX) ctest --output-on-failure $(CTEST_ARGS)
 
 unit: host
 	cd $(HOST_DIR) && ctest --output-on-failure -L 'unit|shell' -E '^e2e/'
 
-e2e: host stage
+e2e: host stage installer
 	cd $(HOST_DIR) && RUNCVM_STAGE=$(STAGE)$(PREFIX) ctest --output-on-failure -L e2e $(CTEST_ARGS)
 
 bench: stage

@@ -19,6 +19,8 @@ const Applet kApplets[] = {
     {"qemu-exit", QemuExitMain, "ends the VM with an exit code (compatibility)", kQemuExitUsage},
     {"runtime", RuntimeMain, "the OCI runtime: rewrites config.json/process.json, then runs runc",
      kRuntimeUsage},
+    {"setup", SetupMain, "the installer's host-side steps: daemon.json, containers.conf, bundle link",
+     kSetupUsage},
     {"vm-init", VmInitMain, "VM PID 1: restores the container's world, runs the workload",
      kVmInitUsage},
     {"vm-start", VmStartMain, "applies user, capabilities, rlimits, cwd and env, then execs",

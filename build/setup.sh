@@ -12,6 +12,7 @@ packages="
   docker.io runc jq
   cpio zstd lz4 xz-utils kmod e2fsprogs busybox-static debootstrap
   dpkg-dev socat python3 iproute2 util-linux
+  podman netavark aardvark-dns
 "
 # Node.js and npm only carry the Zig download: any working npm will do. A machine may already have
 # them from outside Debian (NodeSource's nodejs bundles npm and conflicts with Debian's npm

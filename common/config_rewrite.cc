@@ -111,12 +111,13 @@ absl::Status CheckNetwork(const Json& linux, const HostFacts& facts) {
     }
   }
   // The VM takes over the container's network namespace (its addresses move to the VM), so the
-  // namespace must be the container's own and nobody else's.
+  // namespace must be the container's own and nobody else's: a new one (no path), or one prepared
+  // for this container that no process has joined.
   if (network == nullptr || (FindMember(*network, "path") != nullptr && facts.netns_path_is_host)) {
     return absl::FailedPreconditionError(
         "--network=host is not supported: a RunCVM container needs its own network namespace");
   }
-  if (FindMember(*network, "path") != nullptr) {
+  if (FindMember(*network, "path") != nullptr && !facts.netns_path_unused) {
     return absl::FailedPreconditionError(
         absl::StrCat("--network=container:NAME (a shared network namespace, ",
                      GetString(*network, "path").value_or("?"),

@@ -58,6 +58,11 @@ struct HostFacts {
   // The config's network namespace path is the host's own (Docker 20.10 gives --network=host
   // containers the path of its "default" sandbox, which is the host namespace).
   bool netns_path_is_host = false;
+  // The config's network namespace path names a namespace no process is in yet: one the engine
+  // made for this container alone (Podman with netavark or CNI creates /run/netns/netns-<id> and
+  // configures it before `create`), not one shared with a running container (Docker's
+  // --network=container: gives /proc/<pid>/ns/net, Podman pods the infra container's namespace).
+  bool netns_path_unused = false;
   std::map<std::string, KernelDist> kernels;  // by distribution
   // The runtime's own bounding set (bit N = capability N). runc fails with "unable to apply caps:
   // operation not permitted" when asked for a capability it does not hold itself, so RunCVM's

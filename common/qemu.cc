@@ -31,8 +31,8 @@ absl::Status ProbeKvmVendorModule(const std::string& sys_module_dir) {
       "no hardware KVM module (kvm_intel or kvm_amd) is loaded");
 }
 
-// Usable means what QEMU itself will need: a hardware vendor module, read-write access and the
-// stable API (12).
+}  // namespace
+
 absl::Status ProbeKvm(const std::string& device) {
   RETURN_IF_ERROR(ProbeKvmVendorModule("/sys/module"));
   UniqueFd fd(open(device.c_str(), O_RDWR | O_CLOEXEC));
@@ -45,8 +45,6 @@ absl::Status ProbeKvm(const std::string& device) {
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 std::string QemuOptValue(std::string_view value) {
   std::string out;

@@ -16,6 +16,11 @@ namespace runcvm {
 enum class Accel { kKvm, kTcg };
 std::string_view AccelName(Accel accel);
 
+// OK when KVM is usable for an ordinary guest: what QEMU itself will need, a hardware vendor module
+// (kvm_intel or kvm_amd), read-write access to `device` and the stable API (12). Also reported by
+// the installer.
+absl::Status ProbeKvm(const std::string& device = "/dev/kvm");
+
 // `requested` is RUNCVM_ACCEL: "auto" (or empty) picks KVM when /dev/kvm opens read-write and
 // answers KVM_GET_API_VERSION, else TCG with a warning; "kvm" fails without a usable /dev/kvm;
 // "tcg" always emulates. Logs the choice. `kvm_device` is a seam for tests.

@@ -333,6 +333,30 @@ uint64_t OwnBoundingCaps() {
   return ~uint64_t{0};
 }
 
+namespace {
+
+// Whether any process is in the namespace `ns` (stat of a /proc/<pid>/ns/<type> file or of a
+// bind mount of one). Processes that vanish while we look are skipped.
+bool AnyProcessInNamespace(const struct stat& ns) {
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return true;  // cannot tell: assume shared, the safe answer
+  bool found = false;
+  while (struct dirent* e = readdir(proc)) {
+    int pid;
+    if (!absl::SimpleAtoi(e->d_name, &pid)) continue;
+    struct stat st;
+    std::string path = absl::StrCat("/proc/", pid, "/ns/net");
+    if (stat(path.c_str(), &st) == 0 && st.st_dev == ns.st_dev && st.st_ino == ns.st_ino) {
+      found = true;
+      break;
+    }
+  }
+  closedir(proc);
+  return found;
+}
+
+}  // namespace
+
 absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
                                           const std::string& bundle_dir, const Json& config) {
   HostFacts facts;
@@ -353,6 +377,7 @@ absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
       struct stat theirs, ours;
       if (stat(path->c_str(), &theirs) == 0 && stat("/proc/self/ns/net", &ours) == 0) {
         facts.netns_path_is_host = theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+        facts.netns_path_unused = !facts.netns_path_is_host && !AnyProcessInNamespace(theirs);
       }
     }
   }

@@ -81,6 +81,12 @@ TEST_CASE("config rewrite: --network=host and --network=container: are refused")
   CHECK(ErrorOf(container, TestFacts("network-container")) ==
         "--network=container:NAME (a shared network namespace, " + path +
             ") is not supported: a RunCVM container needs its own network namespace");
+  // A namespace made for this container alone (Podman's /run/netns/netns-<id>) is its own.
+  HostFacts own = TestFacts("network-container");
+  own.netns_path_unused = true;
+  absl::StatusOr<RewriteResult> podman = RewriteConfig(container, own);
+  INFO(podman.status().ToString());
+  CHECK(podman.ok());
 
   // No network namespace at all is the host's too (runc would leave the container in it).
   Json none = LoadJson("plain/config.json");
