@@ -58,6 +58,8 @@ struct QemuConfig {
   std::string console_path;
   std::vector<QemuNic> nics;
   std::vector<QemuDisk> disks;
+  // RUNCVM_BIOS_DEBUG: SeaBIOS's debug port (0x402) written to this file; empty for none.
+  std::string bios_debug_path;
 };
 
 // A value inside a QEMU option list ("path=...,id=..."): commas are doubled, QEMU's escape.

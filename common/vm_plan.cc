@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/container_init.h"
+#include "common/disk_spec.h"
 #include "common/net_setup.h"
 #include "common/qemu.h"
 #include "common/status.h"
@@ -44,7 +45,7 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
   qemu.cpus = spec.vm.cpus > 0 ? std::min(spec.vm.cpus, UsableCpus()) : UsableCpus();
   qemu.memory_mib = spec.vm.memory_mib;
   qemu.kernel = spec.vm.kernel;
-  qemu.initrd = spec.vm.initrd;
+  qemu.initrd = spec.vm.image_modules.empty() ? spec.vm.initrd : paths.image_initrd();
   std::vector<std::string_view> append = {kKernelParameters};
   if (!spec.vm.kernel_debug) append.push_back("quiet");
   if (!spec.vm.kernel_append.empty()) append.push_back(spec.vm.kernel_append);
@@ -54,6 +55,14 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
   // With RUNCVM_KERNEL_DEBUG the console goes where QEMU's own output goes: the container's
   // stderr. Otherwise to a log that init prints if the VM fails.
   qemu.console_path = spec.vm.kernel_debug ? "/proc/self/fd/2" : paths.console_log();
+  // RUNCVM_BIOS_DEBUG: QEMU's stderr is the container's then too (StartQemu).
+  if (spec.vm.bios_debug) qemu.bios_debug_path = "/proc/self/fd/2";
+  for (size_t i = 0; i < spec.vm.disks.size(); ++i) {
+    QemuDisk disk;
+    disk.path = spec.vm.disks[i].src;
+    disk.serial = DiskSerial(i);
+    qemu.disks.push_back(std::move(disk));
+  }
   // The taps ctr-entrypoint bridged with the container's interfaces (net_setup.h).
   ASSIGN_OR_RETURN(qemu.nics, TakeTapFdsFromEnv());
   for (const QemuNic& nic : qemu.nics) launch.tap_fds.push_back(nic.tap_fd);
@@ -65,6 +74,11 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
                            "-o", "xattr",
                            "-o", "announce_submounts",
                            "-o", "sandbox=chroot"};
+  // RUNCVM_SYS_ADMIN: virtiofsd keeps CAP_SYS_ADMIN, for what the guest asks of it with it
+  // (trusted.* xattrs, e.g. overlayfs on a volume).
+  if (spec.vm.sys_admin) {
+    launch.virtiofsd_argv.insert(launch.virtiofsd_argv.end(), {"-o", "modcaps=+sys_admin"});
+  }
   return launch;
 }
 
