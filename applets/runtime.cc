@@ -130,6 +130,12 @@ absl::Status PrepareCreate(const RuncCommandLine& cli) {
       RETURN_IF_ERROR(
           CheckExecutable(rootfs, result.spec["process"], MountDestinations(config), cli.command));
     }
+    ASSIGN_OR_RETURN(std::vector<std::string> env, ProcessEnv(*process, "config.json: .process"));
+    if (std::optional<std::string> disks = EnvValue(env, "RUNCVM_DISKS"); disks) {
+      ASSIGN_OR_RETURN(RuncvmOptions options, ParseOptions(env));
+      ASSIGN_OR_RETURN(std::string rootfs, RootfsPath(config, bundle));
+      RETURN_IF_ERROR(CheckDiskFiles(rootfs, config, options.disks, *disks));
+    }
     RETURN_IF_ERROR(WriteFileAtomic(spec_path, SerializeJson(result.spec, 2) + "\n", 0644));
     if (absl::Status s = WriteJsonFile(config_path, result.config); !s.ok()) {
       unlink(spec_path.c_str());
