@@ -1,6 +1,8 @@
 #include "common/disks.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -64,7 +66,7 @@ absl::Status PrepareDisk(const DiskSpec& disk, const DiskPrepPaths& paths) {
   if (lstat(disk.src.c_str(), &st) == 0) {
     if (!S_ISREG(st.st_mode)) return absl::FailedPreconditionError("not a regular file");
     // Reused as it is: its data is the point of keeping it.
-    LogInfo(absl::StrCat("RUNCVM_DISKS: reusing ", disk.src));
+    LogDebug(absl::StrCat("RUNCVM_DISKS: reusing ", disk.src));
     return absl::OkStatus();
   }
   if (errno != ENOENT) return ErrnoError(errno, "stat");
@@ -85,7 +87,7 @@ absl::Status PrepareDisk(const DiskSpec& disk, const DiskPrepPaths& paths) {
     unlink(disk.src.c_str());
     return formatted;
   }
-  LogInfo(absl::StrCat("RUNCVM_DISKS: created ", disk.src, " (", disk.fs, ", ", disk.size_bytes,
+  LogDebug(absl::StrCat("RUNCVM_DISKS: created ", disk.src, " (", disk.fs, ", ", disk.size_bytes,
                        " bytes)"));
   return absl::OkStatus();
 }
@@ -137,7 +139,11 @@ absl::Status MountDisks(const std::string& fstab_path) {
   for (std::string_view line : absl::StrSplit(fstab, '\n', absl::SkipWhitespace())) {
     std::vector<std::string_view> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
     if (f.size() < 4 || absl::StartsWith(f[0], "#")) continue;
-    const std::string device(f[0]), target(f[1]), type(f[2]);
+    const std::string target(f[1]), type(f[2]);
+    // The device itself rather than the link, as mount(8) does: /proc/mounts then says /dev/vda.
+    char resolved[PATH_MAX];
+    const std::string device =
+        realpath(std::string(f[0]).c_str(), resolved) != nullptr ? resolved : std::string(f[0]);
     std::vector<std::string> words = absl::StrSplit(f[3], ',');
     MountOptions options = ParseMountOptions(words);
     RETURN_IF_ERROR(MkdirAll(target, 0755));

@@ -5,7 +5,8 @@
 
 disk_lifecycle() {
   vol=${E2E_PREFIX}vol
-  # /home in the image holds alice's home: the new disk starts with it.
+  # /home in the image holds alice's home: the new disk starts with it (and mke2fs's lost+found).
+  # /disks is the container's only: empty in the VM.
   drun -v "$vol:/disks" -e 'RUNCVM_DISKS=/disks/home.img,/home,ext4,64M' "$BUSYBOX" sh -c \
     'grep " /home " /proc/mounts | cut -d" " -f1,3; ls /home; echo kept >/home/note; ls /disks'
   # On the host side: a 64 MiB sparse file in the volume.
@@ -16,7 +17,7 @@ disk_lifecycle() {
   dk volume rm "$vol" >/dev/null
 }
 vm_only "a disk on a /disks volume: created, populated, mounted, reused" disk_lifecycle \
-  '/dev/vda ext4\nalice\nhome.img\n67108864\nsparse\nkept\n'
+  '/dev/vda ext4\nalice\nlost+found\n67108864\nsparse\nkept\n'
 
 two_disks() {
   drun -e 'RUNCVM_DISKS=/var/d1,/mnt/one,ext2,8M;/var/d2,/mnt/two,ext3,8M' "$BUSYBOX" sh -c \

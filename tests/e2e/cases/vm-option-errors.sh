@@ -7,7 +7,8 @@
 refused() {
   args=""
   for e in "$@"; do args="$args -e $(printf '%s' "$e" | sed "s/'/'\\\\''/g; s/^/'/; s/\$/'/")"; done
-  out=$(eval "drun $args -v '${E2E_PREFIX}disks:/disks' \"\$BUSYBOX\" true" 2>&1) && { echo ran; return; }
+  case "$*" in *RUNCVM_DISKS*) args="$args -v '${E2E_PREFIX}disks:/disks'" ;; esac
+  out=$(eval "drun $args \"\$BUSYBOX\" true" 2>&1) && { echo ran; return; }
   lines=$(printf '%s\n' "$out" | grep -c 'runcvm: ')
   printf '%s\n' "$out" | sed -n 's/.*runcvm: \(.*\): unknown\.*$/\1/p' | head -n 1
   [ "$lines" = 1 ] || echo "($lines lines name runcvm)"

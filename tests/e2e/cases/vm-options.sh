@@ -52,9 +52,9 @@ vm_only "RUNCVM_KERNEL_MOUNT_LIB_MODULES=1 mounts the modules over /lib/modules"
 
 # CAP_SYS_ADMIN for the workload in the VM: root may mount (Docker's default set has no SYS_ADMIN).
 sys_admin() {
-  drun "$BUSYBOX" sh -c 'mount -t tmpfs none /mnt 2>/dev/null && echo mounted || echo refused'
+  drun "$BUSYBOX" sh -c 'mkdir -p /tmp/m && mount -t tmpfs none /tmp/m 2>/dev/null && echo mounted || echo refused'
   drun -e RUNCVM_SYS_ADMIN=1 "$BUSYBOX" \
-    sh -c 'mount -t tmpfs none /mnt 2>/dev/null && echo mounted || echo refused'
+    sh -c 'mkdir -p /tmp/m && mount -t tmpfs none /tmp/m 2>/dev/null && echo mounted || echo refused'
 }
 vm_only "RUNCVM_SYS_ADMIN=1 gives the workload CAP_SYS_ADMIN in the VM" sys_admin \
   'refused\nmounted\n'
