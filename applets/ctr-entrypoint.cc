@@ -19,6 +19,7 @@
 #include "common/break_shell.h"
 #include "common/disks.h"
 #include "common/exit_code.h"
+#include "common/fd.h"
 #include "common/launch_spec.h"
 #include "common/log.h"
 #include "common/net_capture.h"
@@ -38,6 +39,10 @@ constexpr char kInitPath[] = "/opt/runcvm/bin/runcvm-init";
 
 absl::StatusOr<std::vector<QemuNic>> Prepare() {
   ASSIGN_OR_RETURN(LaunchSpec spec, ReadLaunchSpec());
+  if (!spec.runtime_debug_log.empty()) {
+    (void)WriteAll(STDERR_FILENO, absl::StrCat("runcvm: RUNCVM_RUNTIME_DEBUG: the runtime's log is ",
+                                               spec.runtime_debug_log, " on the host\n"));
+  }
   RETURN_IF_ERROR(MaybeBreak(spec.vm.breaks, "prenet",
                              "the container's network is not yet handed to the VM"));
   RETURN_IF_ERROR(PrepareDisks(spec.vm.disks));

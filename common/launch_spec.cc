@@ -16,6 +16,7 @@ absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc) {
   spec.hostname = GetString(doc, "hostname").value_or("");
   spec.init = GetBool(doc, "init").value_or(false);
   spec.readonly_root = GetBool(doc, "readonly_root").value_or(false);
+  spec.runtime_debug_log = GetString(doc, "runtime_debug_log").value_or("");
   if (const Json* mounts = FindMember(doc, "guest_mounts"); mounts != nullptr) {
     absl::StatusOr<std::vector<GuestMount>> parsed = ParseGuestMounts(*mounts);
     if (!parsed.ok()) return Annotate(parsed.status(), "launch spec");

@@ -42,6 +42,7 @@ struct LaunchSpec {
   std::vector<GuestMount> guest_mounts;
   VmSpec vm;
   bool terminal = false;  // process.terminal, for convenience
+  std::string runtime_debug_log;  // RUNCVM_RUNTIME_DEBUG: the runtime's log on the host
 };
 
 absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc);

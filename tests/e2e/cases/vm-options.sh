@@ -67,11 +67,12 @@ vm_only "RUNCVM_ACCEL=tcg boots under emulation" accel_tcg 'a VM\n'
 # The runtime's debug log on the host: /tmp/runcvm-<container id>.log, with the rewrite.
 runtime_debug() {
   rm -f "$E2E_TMP/cid"
-  drun --cidfile "$E2E_TMP/cid" -e RUNCVM_RUNTIME_DEBUG=1 "$BUSYBOX" true
+  drun --cidfile "$E2E_TMP/cid" -e RUNCVM_RUNTIME_DEBUG=1 "$BUSYBOX" true 2>"$E2E_TMP/rd.err"
   log=/tmp/runcvm-$(cat "$E2E_TMP/cid").log
+  grep -qF "the runtime's log is $log on the host" "$E2E_TMP/rd.err" && echo "its path on stderr"
   [ -f "$log" ] && grep -q ': rewritten config.json:$' "$log" && grep -q ': runcvm.json:$' "$log" &&
     echo "debug log with the rewrite"
   rm -f "$log"
 }
 vm_only "RUNCVM_RUNTIME_DEBUG=1 logs the rewrite to /tmp/runcvm-<id>.log on the host" \
-  runtime_debug 'debug log with the rewrite\n'
+  runtime_debug 'its path on stderr\ndebug log with the rewrite\n'
