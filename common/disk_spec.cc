@@ -31,9 +31,8 @@ bool IsCleanAbsolute(std::string_view path) {
   for (std::string_view part : absl::StrSplit(path.substr(1), '/')) {
     if (part.empty() || part == "." || part == "..") return false;
   }
-  return std::none_of(path.begin(), path.end(), [](char c) {
-    return absl::ascii_isspace(c) || absl::ascii_iscntrl(c);
-  });
+  return std::none_of(path.begin(), path.end(),
+                      [](char c) { return absl::ascii_isspace(c) || absl::ascii_iscntrl(c); });
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "common/disks.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -37,8 +37,8 @@ std::string Dirname(const std::string& path) {
 absl::Status Format(const DiskSpec& disk, const DiskPrepPaths& paths) {
   const std::string populate = absl::StrCat(paths.vm_root, disk.dst);
   RETURN_IF_ERROR(MkdirAll(populate, 0755));
-  std::vector<std::string> argv = {paths.mke2fs, "-q", "-F", "-t", disk.fs, "-d", populate,
-                                   disk.src};
+  std::vector<std::string> argv = {paths.mke2fs, "-q", "-F",     "-t",
+                                   disk.fs,      "-d", populate, disk.src};
   // /run: the container-only tmpfs (an image may have no /tmp).
   char log_path[] = "/run/runcvm-mke2fs.XXXXXX";
   UniqueFd log(mkstemp(log_path));
@@ -56,9 +56,9 @@ absl::Status Format(const DiskSpec& disk, const DiskPrepPaths& paths) {
   ssize_t n = pread(log.get(), out.data(), out.size(), 0);
   out.resize(n > 0 ? n : 0);
   absl::StrReplaceAll({{"\n", " "}}, &out);
-  return absl::FailedPreconditionError(
-      absl::StrCat("mke2fs -t ", disk.fs, " -d ", populate, " ", disk.src, " failed: ",
-                   absl::StripAsciiWhitespace(out)));
+  return absl::FailedPreconditionError(absl::StrCat("mke2fs -t ", disk.fs, " -d ", populate, " ",
+                                                    disk.src,
+                                                    " failed: ", absl::StripAsciiWhitespace(out)));
 }
 
 absl::Status PrepareDisk(const DiskSpec& disk, const DiskPrepPaths& paths) {
@@ -88,7 +88,7 @@ absl::Status PrepareDisk(const DiskSpec& disk, const DiskPrepPaths& paths) {
     return formatted;
   }
   LogDebug(absl::StrCat("RUNCVM_DISKS: created ", disk.src, " (", disk.fs, ", ", disk.size_bytes,
-                       " bytes)"));
+                        " bytes)"));
   return absl::OkStatus();
 }
 
@@ -126,8 +126,8 @@ absl::Status MountDisks(const std::string& fstab_path) {
       absl::StatusOr<std::string> serial =
           ReadFile(absl::StrCat("/sys/block/", e->d_name, "/serial"));
       if (!serial.ok()) continue;
-      std::string link = absl::StrCat("/dev/disk/by-id/virtio-",
-                                      absl::StripAsciiWhitespace(*serial));
+      std::string link =
+          absl::StrCat("/dev/disk/by-id/virtio-", absl::StripAsciiWhitespace(*serial));
       unlink(link.c_str());
       if (symlink(absl::StrCat("../../", e->d_name).c_str(), link.c_str()) != 0) {
         closedir(dir);

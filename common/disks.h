@@ -20,7 +20,7 @@ namespace runcvm {
 inline constexpr char kDisksFstab[] = "/.runcvm/fstab";
 
 struct DiskPrepPaths {
-  std::string vm_root = "/vm";                        // the VM's root in the container
+  std::string vm_root = "/vm";  // the VM's root in the container
   std::string mke2fs = "/opt/runcvm/bin/mke2fs";
   std::string fstab = kDisksFstab;
 };
