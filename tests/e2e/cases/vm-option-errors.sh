@@ -72,3 +72,17 @@ invalid RUNCVM_DISKS=/disks/a,/data,ext4,100K: disk 1 ('/disks/a,/data,ext4,100K
 invalid RUNCVM_DISKS=/disks/a,/data,ext2,17T: disk 1 ('/disks/a,/data,ext2,17T'): size 17T is more than ext2 can hold (at most 16T)
 invalid RUNCVM_DISKS=/disks/a,/data,ext4: /disks/a does not exist and no <size> was given to create it
 invalid RUNCVM_DISKS=/disks/a,/data,ext4,64M;/disks/b,/data,ext4,64M: disk 2 ('/disks/b,/data,ext4,64M'): <dst> /data is used twice\n"
+
+# A size too small for what the image has at <dst> is only known once mke2fs has tried, in the
+# container before QEMU starts: the container fails (125) with one line, and the half-made
+# backing file is removed.
+too_full() {
+  out=$(drun -v "${E2E_PREFIX}disks:/disks" -e 'RUNCVM_DISKS=/disks/bin.img,/bin,ext4,1M' \
+    "$BUSYBOX" true 2>&1)
+  echo "rc=$?"
+  printf '%s\n' "$out" | grep -c 'RUNCVM_DISKS'
+  printf '%s\n' "$out" | grep -o "RUNCVM_DISKS: '/disks/bin.img': mke2fs -t ext4 -d /vm/bin /disks/bin.img failed"
+  volume_files
+}
+vm_only "a disk too small for the image's <dst> fails the container, nothing left" too_full \
+  "rc=125\n1\nRUNCVM_DISKS: '/disks/bin.img': mke2fs -t ext4 -d /vm/bin /disks/bin.img failed\n"
