@@ -79,6 +79,7 @@ class DebugLog {
     SetDebugLogging(true);
     LogDebug(absl::StrCat("debug log: ", path_));
   }
+  const std::string& path() const { return path_; }
   void Write(std::string_view title, std::string_view text) {
     if (path_.empty()) return;
     std::string line =
@@ -122,6 +123,8 @@ absl::Status PrepareCreate(const RuncCommandLine& cli) {
     ASSIGN_OR_RETURN(std::string root, RuncvmRootFromSelf());
     ASSIGN_OR_RETURN(HostFacts facts, GatherHostFacts(root, bundle, config));
     ASSIGN_OR_RETURN(RewriteResult result, RewriteConfig(config, facts));
+    // ctr-entrypoint tells the user where the log is: Docker never shows runc's --log lines.
+    if (!debug.path().empty()) result.spec["runtime_debug_log"] = debug.path();
     debug.Write("rewritten config.json", SerializeJson(result.config, 2));
     debug.Write("runcvm.json", SerializeJson(result.spec, 2));
     if (!GetBool(result.spec, "init").value_or(false)) {
@@ -129,6 +132,12 @@ absl::Status PrepareCreate(const RuncCommandLine& cli) {
       ASSIGN_OR_RETURN(std::string rootfs, RootfsPath(config, bundle));
       RETURN_IF_ERROR(
           CheckExecutable(rootfs, result.spec["process"], MountDestinations(config), cli.command));
+    }
+    ASSIGN_OR_RETURN(std::vector<std::string> env, ProcessEnv(*process, "config.json: .process"));
+    if (std::optional<std::string> disks = EnvValue(env, "RUNCVM_DISKS"); disks) {
+      ASSIGN_OR_RETURN(RuncvmOptions options, ParseOptions(env));
+      ASSIGN_OR_RETURN(std::string rootfs, RootfsPath(config, bundle));
+      RETURN_IF_ERROR(CheckDiskFiles(rootfs, config, options.disks, *disks));
     }
     RETURN_IF_ERROR(WriteFileAtomic(spec_path, SerializeJson(result.spec, 2) + "\n", 0644));
     if (absl::Status s = WriteJsonFile(config_path, result.config); !s.ok()) {

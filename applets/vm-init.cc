@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "applets/applets.h"
+#include "common/disks.h"
 #include "common/exit_code.h"
 #include "common/guest_agent.h"
 #include "common/guest_net.h"
@@ -36,6 +37,7 @@ absl::StatusOr<int> RunVm() {
   ASSIGN_OR_RETURN(LaunchSpec launch, ReadLaunchSpec());
   RETURN_IF_ERROR(SetHostname(launch.hostname));
   RETURN_IF_ERROR(MountGuestMounts(launch.guest_mounts));
+  if (!launch.vm.disks.empty()) RETURN_IF_ERROR(MountDisks());
   ASSIGN_OR_RETURN(ProcessSpec workload, ParseProcessSpec(launch.process));
   StripRuncvmEnvironment(workload);
   ASSIGN_OR_RETURN(UniqueFd port, OpenVirtioPort(protocol::kPortName));

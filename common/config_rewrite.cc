@@ -129,19 +129,15 @@ absl::Status CheckNetwork(const Json& linux, const HostFacts& facts) {
 struct KernelChoice {
   std::string dist, version;
   std::string kernel, initrd;                  // container paths
-  std::string modules_source, modules_target;  // host path, container path
+  std::string modules_source, modules_target;  // host path, container path; "" for none
+  // An image's own kernel: its module tree in the container, and the bundled kernel's module
+  // list, which init uses to extend the initrd (image_kernel.h).
+  std::string image_modules, module_list;
 };
 
-// The bundled kernel named by RUNCVM_KERNEL (default debian/latest). This is the seam for booting
-// an image's own kernel: that choice would be made here, from facts about the rootfs, before the
-// bundled default applies.
-absl::StatusOr<KernelChoice> SelectKernel(const RuncvmOptions& options, const HostFacts& facts) {
-  std::string dist = "debian", version = "latest";
-  if (!options.kernel.empty()) {
-    std::vector<std::string> parts = absl::StrSplit(options.kernel, absl::MaxSplits('/', 1));
-    dist = parts[0];
-    if (parts.size() == 2) version = parts[1];
-  }
+// The bundled kernel <dist>/<version> ("latest" resolved); `why` says which rule chose it.
+absl::StatusOr<KernelChoice> BundledKernel(const std::string& dist, const std::string& version,
+                                           const RuncvmOptions& options, const HostFacts& facts) {
   const std::string requested_path =
       absl::StrCat(facts.runcvm_root, "/kernels/", dist, "/", version);
   auto it = facts.kernels.find(dist);
@@ -176,6 +172,7 @@ absl::StatusOr<KernelChoice> SelectKernel(const RuncvmOptions& options, const Ho
   std::string dir = absl::StrCat(kContainerRuncvmRoot, "/kernels/", dist, "/", resolved);
   k.kernel = absl::StrCat(dir, "/vmlinuz");
   k.initrd = absl::StrCat(dir, "/initrd");
+  k.module_list = absl::StrCat(dir, "/modules.list");
   std::string host_modules =
       absl::StrCat(facts.runcvm_root, "/kernels/", dist, "/", resolved, "/modules");
   if (options.kernel_mount_lib_modules) {
@@ -186,6 +183,35 @@ absl::StatusOr<KernelChoice> SelectKernel(const RuncvmOptions& options, const Ho
     k.modules_target = absl::StrCat(kVmMountpoint, "/lib/modules/", resolved);
   }
   return k;
+}
+
+// The seed's kernel auto-detection: RUNCVM_KERNEL=<dist>[/<version>] when given; else the image's
+// own kernel at its distribution's place (os-release ID); else a bundled kernel for that
+// distribution; else the bundled Debian kernel.
+absl::StatusOr<KernelChoice> SelectKernel(const RuncvmOptions& options, const HostFacts& facts) {
+  if (!options.kernel.empty()) {
+    std::vector<std::string> parts = absl::StrSplit(options.kernel, absl::MaxSplits('/', 1));
+    return BundledKernel(parts[0], parts.size() == 2 ? parts[1] : "latest", options, facts);
+  }
+  const ImageKernel& image = facts.image_kernel;
+  if (!image.kernel.empty()) {
+    if (!image.problem.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          image.problem, "; set RUNCVM_KERNEL=<dist> to boot a bundled kernel instead"));
+    }
+    // Our initramfs (from the bundled default kernel) with the image's modules appended.
+    ASSIGN_OR_RETURN(KernelChoice base, BundledKernel("debian", "latest", options, facts));
+    KernelChoice k;
+    k.dist = image.os_id;
+    k.version = image.release;
+    k.kernel = absl::StrCat(kVmMountpoint, image.kernel);
+    k.initrd = base.initrd;
+    k.module_list = base.module_list;
+    k.image_modules = absl::StrCat(kVmMountpoint, "/lib/modules/", image.release);
+    return k;
+  }
+  std::string dist = facts.kernels.count(image.os_id) ? image.os_id : "debian";
+  return BundledKernel(dist, "latest", options, facts);
 }
 
 // Docker --init puts its tini at process.args[0] ("/sbin/docker-init", "--", cmd...), Podman
@@ -459,13 +485,32 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
         }
       }
     }
-    mounts.push_back(MakeMount(kernel.modules_target, "bind", kernel.modules_source,
-                               {"rbind", "ro", "private"}));
+    if (!kernel.modules_source.empty()) {
+      mounts.push_back(MakeMount(kernel.modules_target, "bind", kernel.modules_source,
+                                 {"rbind", "ro", "private"}));
+    }
     // Container-only: the sockets of init, virtiofsd and the exec sessions.
     mounts.push_back(
         MakeMount("/run", "tmpfs", "run", {"nosuid", "nodev", "mode=755", "size=16m"}));
     out["mounts"] = std::move(mounts);
 
+    if (options.sys_admin) {
+      // RUNCVM_SYS_ADMIN: the workload gets CAP_SYS_ADMIN in the VM (e.g. dockerd mounting on a
+      // volume), and virtiofsd the capability to act on its behalf (vm_plan.cc).
+      Json* caps = FindMember(spec_process, "capabilities");
+      if (caps == nullptr || !caps->is_object()) {
+        spec_process["capabilities"] = Json::object();
+        caps = &spec_process["capabilities"];
+      }
+      for (std::string_view set : {"bounding", "effective", "permitted"}) {
+        Json& list = (*caps)[std::string(set)];
+        if (!list.is_array()) list = Json::array();
+        if (std::none_of(list.begin(), list.end(),
+                         [](const Json& c) { return c == "CAP_SYS_ADMIN"; })) {
+          list.push_back("CAP_SYS_ADMIN");
+        }
+      }
+    }
     Json spec = Json::object();
     spec["process"] = std::move(spec_process);
     spec["hostname"] = GetString(config, "hostname").value_or("");
@@ -482,6 +527,23 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     vm["kernel_append"] = options.kernel_append;
     vm["kernel_debug"] = options.kernel_debug;
     vm["boot_timeout_s"] = options.boot_timeout_s;
+    if (!kernel.image_modules.empty()) {
+      vm["image_modules"] = kernel.image_modules;
+      vm["kernel_release"] = kernel.version;
+      vm["module_list"] = kernel.module_list;
+    }
+    // Only when set, so that a launch spec without them reads as before.
+    if (options.bios_debug) vm["bios_debug"] = true;
+    if (options.sys_admin) vm["sys_admin"] = true;
+    if (!options.breaks.empty()) vm["breaks"] = options.breaks;
+    if (!options.disks.empty()) {
+      Json disks = Json::array();
+      for (const DiskSpec& d : options.disks) {
+        disks.push_back(
+            Json{{"src", d.src}, {"dst", d.dst}, {"fs", d.fs}, {"size", d.size_bytes}});
+      }
+      vm["disks"] = std::move(disks);
+    }
     spec["vm"] = std::move(vm);
     return RewriteResult{std::move(out), std::move(spec)};
   } catch (const Json::exception& e) {

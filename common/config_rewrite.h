@@ -50,6 +50,14 @@ struct KernelDist {
   std::string latest;                 // what "latest" resolves to; "" when there is no link
 };
 
+// What the image says about its kernel (rootfs_lookup.h, FindImageKernel).
+struct ImageKernel {
+  std::string os_id;    // ID= of its os-release; "" when unknown
+  std::string kernel;   // its kernel at the distribution's place, a resolved container path
+  std::string release;  // that kernel's release (uname -r)
+  std::string problem;  // why that kernel cannot be booted; "" when it can
+};
+
 struct HostFacts {
   std::string runcvm_root;     // the bundle on the host: dirname(dirname(realpath(/proc/self/exe)))
   std::string bundle_dir;      // the OCI bundle (absolute): config.json, runcvm.json
@@ -64,6 +72,7 @@ struct HostFacts {
   // --network=container: gives /proc/<pid>/ns/net, Podman pods the infra container's namespace).
   bool netns_path_unused = false;
   std::map<std::string, KernelDist> kernels;  // by distribution
+  ImageKernel image_kernel;
   // The runtime's own bounding set (bit N = capability N). runc fails with "unable to apply caps:
   // operation not permitted" when asked for a capability it does not hold itself, so RunCVM's
   // extra capabilities are requested only when the host has them (a sandboxed dockerd may not).

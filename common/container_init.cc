@@ -16,10 +16,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/break_shell.h"
 #include "common/channel.h"
 #include "common/dns_relay.h"
 #include "common/exit_code.h"
 #include "common/guest_agent.h"
+#include "common/image_kernel.h"
 #include "common/log.h"
 #include "common/poller.h"
 #include "common/status.h"
@@ -123,7 +125,15 @@ absl::Status ContainerInit::Start() {
   // go to a log in the container-only /run, and only failures are shown.
   SetLogFile(paths_.init_log(), "text");
   SetStderrLevel(spec_.vm.kernel_debug ? LogLevel::kInfo : LogLevel::kError);
+  if (!spec_.vm.image_modules.empty()) {
+    RETURN_IF_ERROR(Annotate(
+        BuildImageKernelInitrd(spec_.vm.initrd, spec_.vm.image_modules, spec_.vm.module_list,
+                               spec_.vm.kernel_release, paths_.image_initrd()),
+        absl::StrCat("the image's kernel ", spec_.vm.kernel_release)));
+  }
   ASSIGN_OR_RETURN(VmLaunch launch, PlanVmLaunch(spec_, paths_));
+  RETURN_IF_ERROR(MaybeBreak(spec_.vm.breaks, "preqemu",
+                             absl::StrCat("Preparing to run: ", ShellQuote(launch.qemu_argv))));
   ASSIGN_OR_RETURN(ctl_listen_, ListenUnix(paths_.ctl_socket()));
   ASSIGN_OR_RETURN(exec_listen_, ListenUnix(paths_.exec_socket()));
   (void)SetNonBlocking(exec_listen_.get());
@@ -167,7 +177,7 @@ absl::Status ContainerInit::StartVirtiofsd(const VmLaunch& launch) {
 absl::Status ContainerInit::StartQemu(const VmLaunch& launch) {
   UniqueFd log;
   int out = STDERR_FILENO;
-  if (!spec_.vm.kernel_debug) {
+  if (!spec_.vm.kernel_debug && !spec_.vm.bios_debug) {
     log.reset(open(paths_.qemu_log().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     out = log.get();
   }

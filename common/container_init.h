@@ -24,6 +24,8 @@ struct ContainerPaths {
   std::string console_log() const { return run_dir + "/console.log"; }
   std::string virtiofsd_log() const { return run_dir + "/virtiofsd.log"; }
   std::string init_log() const { return run_dir + "/init.log"; }
+  // An image's own kernel boots with the bundled initrd plus its modules (image_kernel.h).
+  std::string image_initrd() const { return run_dir + "/initrd"; }
 };
 
 // Everything needed to launch the VM, decided before anything is started.

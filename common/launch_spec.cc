@@ -16,6 +16,7 @@ absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc) {
   spec.hostname = GetString(doc, "hostname").value_or("");
   spec.init = GetBool(doc, "init").value_or(false);
   spec.readonly_root = GetBool(doc, "readonly_root").value_or(false);
+  spec.runtime_debug_log = GetString(doc, "runtime_debug_log").value_or("");
   if (const Json* mounts = FindMember(doc, "guest_mounts"); mounts != nullptr) {
     absl::StatusOr<std::vector<GuestMount>> parsed = ParseGuestMounts(*mounts);
     if (!parsed.ok()) return Annotate(parsed.status(), "launch spec");
@@ -31,6 +32,29 @@ absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc) {
   spec.vm.kernel_append = GetString(*vm, "kernel_append").value_or("");
   spec.vm.kernel_debug = GetBool(*vm, "kernel_debug").value_or(false);
   spec.vm.boot_timeout_s = static_cast<int>(GetInt(*vm, "boot_timeout_s").value_or(300));
+  spec.vm.image_modules = GetString(*vm, "image_modules").value_or("");
+  spec.vm.kernel_release = GetString(*vm, "kernel_release").value_or("");
+  spec.vm.module_list = GetString(*vm, "module_list").value_or("");
+  spec.vm.bios_debug = GetBool(*vm, "bios_debug").value_or(false);
+  spec.vm.sys_admin = GetBool(*vm, "sys_admin").value_or(false);
+  if (const Json* breaks = FindMember(*vm, "breaks"); breaks && breaks->is_array()) {
+    for (const Json& b : *breaks) {
+      if (b.is_string()) spec.vm.breaks.push_back(b.get<std::string>());
+    }
+  }
+  if (const Json* disks = FindMember(*vm, "disks"); disks && disks->is_array()) {
+    for (const Json& d : *disks) {
+      DiskSpec disk;
+      disk.src = GetString(d, "src").value_or("");
+      disk.dst = GetString(d, "dst").value_or("");
+      disk.fs = GetString(d, "fs").value_or("");
+      disk.size_bytes = GetInt(d, "size").value_or(0);
+      if (disk.src.empty() || disk.dst.empty() || disk.fs.empty()) {
+        return absl::InvalidArgumentError("launch spec: vm.disks: expected src, dst and fs");
+      }
+      spec.vm.disks.push_back(std::move(disk));
+    }
+  }
   if (spec.vm.kernel.empty()) return absl::InvalidArgumentError("launch spec: missing vm.kernel");
   if (spec.vm.memory_mib <= 0) return absl::InvalidArgumentError("launch spec: bad vm.memory_mib");
   return spec;

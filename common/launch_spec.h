@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/disk_spec.h"
 #include "common/guest_setup.h"
 #include "common/json.h"
 
@@ -23,6 +24,15 @@ struct VmSpec {
   std::string kernel_append;
   bool kernel_debug = false;
   int boot_timeout_s = 300;  // RUNCVM_BOOT_TIMEOUT (options.h)
+  // An image's own kernel (image_kernel.h): its modules directory in the container, its release,
+  // and the module list; init appends those modules to `initrd`.
+  std::string image_modules;
+  std::string kernel_release;
+  std::string module_list;
+  bool bios_debug = false;          // RUNCVM_BIOS_DEBUG
+  bool sys_admin = false;           // RUNCVM_SYS_ADMIN
+  std::vector<std::string> breaks;  // RUNCVM_BREAK
+  std::vector<DiskSpec> disks;      // RUNCVM_DISKS
 };
 
 struct LaunchSpec {
@@ -33,6 +43,7 @@ struct LaunchSpec {
   std::vector<GuestMount> guest_mounts;
   VmSpec vm;
   bool terminal = false;  // process.terminal, for convenience
+  std::string runtime_debug_log;  // RUNCVM_RUNTIME_DEBUG: the runtime's log on the host
 };
 
 absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc);

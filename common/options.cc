@@ -18,6 +18,10 @@ using Validator = std::optional<std::string> (*)(std::string_view value);
 struct OptionSpec {
   OptionInfo info;
   Validator validate;
+  // Options of the original this version does not implement: only these values (comma-separated;
+  // what this version does anyway) are accepted, anything else fails rather than being silently
+  // ignored.
+  std::string_view only = {};
 };
 
 std::optional<std::string> ExpectOneOf(std::string_view value,
@@ -72,26 +76,12 @@ std::optional<std::string> ValidatePrintable(std::string_view v) {
   return std::nullopt;
 }
 
-// "<src>,<dst>,<fs>[,<size>]" separated by ';'. Only the syntax is checked here; disk-prep checks
-// the files themselves when the container starts.
+// "<src>,<dst>,<fs>[,<size>]" separated by ';' (disk_spec.h). The files themselves are checked
+// by the runtime at create and by disk-prep when the container starts.
 std::optional<std::string> ValidateDisks(std::string_view v) {
-  constexpr std::string_view kExpected = "expected <src>,<dst>,<filesystem>[,<size>][;...]";
-  for (std::string_view disk : absl::StrSplit(v, ';', absl::SkipWhitespace())) {
-    std::vector<std::string_view> f = absl::StrSplit(disk, ',');
-    if (f.size() < 3 || f.size() > 4) {
-      return absl::StrCat(kExpected, " (disk '", disk, "' has ", f.size(), " fields)");
-    }
-    if (!absl::StartsWith(f[0], "/") || !absl::StartsWith(f[1], "/")) {
-      return absl::StrCat(kExpected, " with absolute <src> and <dst> (disk '", disk, "')");
-    }
-    if (f[2] != "ext2" && f[2] != "ext3" && f[2] != "ext4") {
-      return absl::StrCat("expected filesystem ext2, ext3 or ext4 (disk '", disk, "')");
-    }
-    if (f.size() == 4 && (f[3].empty() || !absl::ascii_isdigit(f[3][0]))) {
-      return absl::StrCat("expected a size such as 5G (disk '", disk, "')");
-    }
-  }
-  return std::nullopt;
+  absl::StatusOr<std::vector<DiskSpec>> disks = ParseDiskSpecs(v);
+  if (disks.ok()) return std::nullopt;
+  return std::string(disks.status().message());
 }
 
 std::optional<std::string> ValidateBreak(std::string_view v) {
@@ -109,10 +99,13 @@ const OptionSpec kOptions[] = {
      [](std::string_view v) {
        return ExpectOneOf(v, {"auto", "kvm", "tcg"});
      }},
-    {{"RUNCVM_BIOS", "EFI", "boot with OVMF instead of SeaBIOS"},
-     [](std::string_view v) { return ExpectOneOf(v, {"EFI"}); }},
-    {{"RUNCVM_BIOS_DEBUG", "1|0", "keep the firmware's serial output"}, ValidateBool},
-    {{"RUNCVM_BOOT_TIMEOUT", "seconds, 1..86400", "fail the container if the VM has not booted by then"},
+    {{"RUNCVM_BIOS", "EFI", "boot with OVMF instead of SeaBIOS (OVMF is not bundled)"},
+     [](std::string_view v) { return ExpectOneOf(v, {"EFI"}); },
+     "-"},
+    {{"RUNCVM_BIOS_DEBUG", "1|0", "SeaBIOS's debug output on the container's stderr"},
+     ValidateBool},
+    {{"RUNCVM_BOOT_TIMEOUT", "seconds, 1..86400",
+      "fail the container if its VM has not booted by then (default 300)"},
      [](std::string_view v) -> std::optional<std::string> {
        int seconds = 0;
        if (IsAllDigits(v) && absl::SimpleAtoi(v, &seconds) && seconds >= 1 && seconds <= 86400) {
@@ -120,57 +113,68 @@ const OptionSpec kOptions[] = {
        }
        return "expected a whole number of seconds from 1 to 86400";
      }},
-    {{"RUNCVM_BREAK", "prenet,postnet,preqemu", "debugging breakpoints in the container"},
+    {{"RUNCVM_BREAK", "prenet,postnet,preqemu", "a shell at that point of the container's boot"},
      ValidateBreak},
-    {{"RUNCVM_CGROUPFS", "none|systemd|1|cgroup1|2|cgroup2|hybrid|mixed", "guest cgroupfs mounts"},
+    {{"RUNCVM_CGROUPFS", "none|systemd|1|cgroup1|2|cgroup2|hybrid|mixed",
+      "guest cgroupfs mounts (this version mounts cgroup2)"},
      [](std::string_view v) {
        return ExpectOneOf(v,
                           {"none", "systemd", "1", "cgroup1", "2", "cgroup2", "hybrid", "mixed"});
-     }},
+     },
+     "2,cgroup2"},
     {{"RUNCVM_DISKS", "<src>,<dst>,<fs>[,<size>][;...]", "file-backed virtio-blk disks"},
      ValidateDisks},
     {{"RUNCVM_DISPLAY_MODE", "headless|serial|vnc", "console/display preset"},
      [](std::string_view v) {
        return ExpectOneOf(v, {"headless", "serial", "vnc"});
-     }},
-    {{"RUNCVM_HUGETLB", "1|0", "guest RAM from hugetlb memfd"}, ValidateBool},
+     },
+     "headless"},
+    {{"RUNCVM_HUGETLB", "1|0", "guest RAM from hugetlb memfd"}, ValidateBool, "0,false,no,off"},
     {{"RUNCVM_INIT", "1|0", "an init as PID 1 of the workload (as docker run --init)"},
      ValidateBool},
     {{"RUNCVM_KERNEL", "<dist>[/<version>]", "the bundled kernel to boot"}, ValidateKernel},
     {{"RUNCVM_KERNEL_APPEND", "text", "appended to the kernel command line"}, ValidatePrintable},
-    {{"RUNCVM_KERNEL_DEBUG", "1|0", "kernel boot messages on the console"}, ValidateBool},
+    {{"RUNCVM_KERNEL_DEBUG", "1|0", "kernel boot messages on the container's stderr"},
+     ValidateBool},
     {{"RUNCVM_KERNEL_MOUNT_LIB_MODULES", "1|0", "mount the kernel's modules over /lib/modules"},
      ValidateBool},
     {{"RUNCVM_QEMU_ARCH", "x86_64", "guest architecture (only x86_64 is bundled)"},
      [](std::string_view v) {
        return ExpectOneOf(v, {"x86_64", "amd64"});
-     }},
-    {{"RUNCVM_QEMU_DEBUG", "1|0", "QEMU diagnostics on exit"}, ValidateBool},
+     },
+     "x86_64,amd64"},
+    {{"RUNCVM_QEMU_DEBUG", "1|0", "QEMU diagnostics on exit"}, ValidateBool, "0,false,no,off"},
     {{"RUNCVM_QEMU_DISPLAY", "none|curses", "QEMU -display"},
      [](std::string_view v) {
        return ExpectOneOf(v, {"none", "curses"});
-     }},
+     },
+     "none"},
     {{"RUNCVM_QEMU_MEM_PREALLOC", "on|off", "preallocate guest RAM"},
      [](std::string_view v) {
        return ExpectOneOf(v, {"on", "off"});
-     }},
-    {{"RUNCVM_QEMU_NET_VHOST", "1|0", "vhost-net for the VM's network"}, ValidateBool},
+     },
+     "off"},
+    {{"RUNCVM_QEMU_NET_VHOST", "1|0", "vhost-net for the VM's network"}, ValidateBool,
+     "0,false,no,off"},
     {{"RUNCVM_QEMU_USB", "on|off", "q35 USB controller"},
      [](std::string_view v) {
        return ExpectOneOf(v, {"on", "off"});
-     }},
+     },
+     "off"},
     {{"RUNCVM_QEMU_VGA", "none|virtio|std|cirrus", "QEMU -vga"},
      [](std::string_view v) {
        return ExpectOneOf(v, {"none", "virtio", "std", "cirrus"});
-     }},
+     },
+     "none"},
     {{"RUNCVM_QEMU_VNC_DISPLAY", "N >= 0", "VNC display :N (port 5900+N)"},
      [](std::string_view v) -> std::optional<std::string> {
        if (IsAllDigits(v) && v.size() < 6) return std::nullopt;
        return "expected a display number 0..99999";
-     }},
+     },
+     "-"},
     {{"RUNCVM_RUNTIME_DEBUG", "1|0", "host-side debug log /tmp/runcvm-<container id>.log"},
      ValidateBool},
-    {{"RUNCVM_SYS_ADMIN", "1|0", "CAP_SYS_ADMIN for virtiofsd (volumes at /var/lib/docker)"},
+    {{"RUNCVM_SYS_ADMIN", "1|0", "CAP_SYS_ADMIN in the VM, virtiofsd modcaps=+sys_admin"},
      ValidateBool},
     {{"RUNCVM_VIRTIOFSD_CACHE", "auto|always|never|metadata|none", "virtiofsd cache policy"},
      [](std::string_view v) {
@@ -268,6 +272,14 @@ absl::StatusOr<RuncvmOptions> ParseOptions(std::span<const std::string> env) {
     if (std::optional<std::string> err = spec->validate(value)) {
       return absl::InvalidArgumentError(absl::StrCat("invalid ", name, "=", value, ": ", *err));
     }
+    if (!spec->only.empty()) {
+      std::vector<std::string_view> only = absl::StrSplit(spec->only, ',');
+      if (std::find(only.begin(), only.end(), value) == only.end()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            name, "=", value, ": not supported by this version",
+            spec->only == "-" ? "" : absl::StrCat(" (accepted: ", spec->only, ")")));
+      }
+    }
     if (name == "RUNCVM_KERNEL") options.kernel = value;
     if (name == "RUNCVM_KERNEL_APPEND") options.kernel_append = value;
     if (name == "RUNCVM_KERNEL_DEBUG") options.kernel_debug = *ParseBoolOption(value);
@@ -278,6 +290,16 @@ absl::StatusOr<RuncvmOptions> ParseOptions(std::span<const std::string> env) {
     if (name == "RUNCVM_BOOT_TIMEOUT") (void)absl::SimpleAtoi(value, &options.boot_timeout_s);
     if (name == "RUNCVM_INIT") options.init = *ParseBoolOption(value);
     if (name == "RUNCVM_RUNTIME_DEBUG") options.runtime_debug = *ParseBoolOption(value);
+    if (name == "RUNCVM_BIOS_DEBUG") options.bios_debug = *ParseBoolOption(value);
+    if (name == "RUNCVM_SYS_ADMIN") options.sys_admin = *ParseBoolOption(value);
+    if (name == "RUNCVM_BREAK") {
+      for (std::string_view b : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+        if (std::find(options.breaks.begin(), options.breaks.end(), b) == options.breaks.end()) {
+          options.breaks.emplace_back(b);
+        }
+      }
+    }
+    if (name == "RUNCVM_DISKS") options.disks = *ParseDiskSpecs(value);
   }
   return options;
 }

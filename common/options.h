@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/disk_spec.h"
 
 namespace runcvm {
 
@@ -34,6 +35,10 @@ struct RuncvmOptions {
   int boot_timeout_s = kDefaultBootTimeoutSeconds;  // RUNCVM_BOOT_TIMEOUT
   bool init = false;                      // RUNCVM_INIT: our init as the workload's PID 1
   bool runtime_debug = false;             // RUNCVM_RUNTIME_DEBUG
+  bool bios_debug = false;                // RUNCVM_BIOS_DEBUG
+  bool sys_admin = false;                 // RUNCVM_SYS_ADMIN
+  std::vector<std::string> breaks;        // RUNCVM_BREAK: prenet, postnet, preqemu
+  std::vector<DiskSpec> disks;            // RUNCVM_DISKS
 };
 
 struct OptionInfo {
@@ -50,6 +55,7 @@ std::span<const OptionInfo> KnownOptions();
 // runtime uses. Errors name the variable:
 //   invalid RUNCVM_ACCEL=xen: expected one of auto, kvm, tcg
 //   unknown option RUNCVM_KERNEL_DEBUGG=1 (not a RunCVM option; did you mean RUNCVM_KERNEL_DEBUG?)
+//   RUNCVM_QEMU_VGA=std: not supported by this version (accepted: none)
 absl::StatusOr<RuncvmOptions> ParseOptions(std::span<const std::string> env);
 
 // The value of `name` in an env list ("NAME=VALUE"), the last one winning; nullopt when absent.

@@ -114,6 +114,17 @@ std::vector<std::string> QemuArgs(const QemuConfig& c) {
 
   // The guest's exit code channel (qemu-exit): a write to port 0x501 ends QEMU.
   add({"-device", "isa-debug-exit,iobase=0x501,iosize=2"});
+  if (!c.serial_path.empty()) {
+    add({"-chardev",
+         absl::StrCat("file,id=serial,path=", QemuOptValue(c.serial_path), ",append=on"),
+         "-serial", "chardev:serial"});
+  }
+  if (!c.bios_debug_path.empty()) {
+    // SeaBIOS writes its debug log to I/O port 0x402 (CONFIG_DEBUG_IO), QEMU's isa-debugcon.
+    add({"-chardev",
+         absl::StrCat("file,id=bios,path=", QemuOptValue(c.bios_debug_path), ",append=on"),
+         "-device", "isa-debugcon,iobase=0x402,chardev=bios"});
+  }
   add({"-device", "virtio-rng-pci"});
 
   for (size_t i = 0; i < c.nics.size(); ++i) {

@@ -63,6 +63,12 @@ struct QemuConfig {
   std::string console_path;
   std::vector<QemuNic> nics;
   std::vector<QemuDisk> disks;
+  // A 16550 serial port (ttyS0) written to this file; empty for none. RUNCVM_KERNEL_DEBUG makes it
+  // the kernel's console: built into the kernel, it shows the boot from the first line, where
+  // hvc0 only exists once virtio_console is loaded.
+  std::string serial_path;
+  // RUNCVM_BIOS_DEBUG: SeaBIOS's debug port (0x402) written to this file; empty for none.
+  std::string bios_debug_path;
 };
 
 // A value inside a QEMU option list ("path=...,id=..."): commas are doubled, QEMU's escape.

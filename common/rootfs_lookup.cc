@@ -1,6 +1,7 @@
 #include "common/rootfs_lookup.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 #include "absl/strings/strip.h"
 #include "common/exit_code.h"
 #include "common/fd.h"
+#include "common/image_kernel.h"
 #include "common/options.h"
 #include "common/status.h"
 
@@ -36,6 +38,7 @@ bool IsAtOrUnder(std::string_view path, std::string_view dir) {
 }
 
 struct Resolved {
+  std::string path;  // the resolved container path
   bool under_mount = false;
   int err = 0;  // errno of the failed lookup
   struct stat st = {};
@@ -93,7 +96,8 @@ Resolved ResolveInRoot(const std::string& rootfs, std::string_view path,
     }
     cur = std::move(next);
   }
-  std::string host = rootfs + (cur.empty() ? "/" : cur);
+  r.path = cur.empty() ? "/" : cur;
+  std::string host = rootfs + r.path;
   if (stat(host.c_str(), &r.st) != 0) r.err = errno;
   return r;
 }
@@ -356,6 +360,79 @@ bool AnyProcessInNamespace(const struct stat& ns) {
 }
 
 }  // namespace
+absl::Status CheckDiskFiles(const std::string& rootfs, const Json& config,
+                            std::span<const DiskSpec> disks, std::string_view option_value) {
+  for (const DiskSpec& disk : disks) {
+    // A backing file on a volume or bind (typically under /disks) is looked up at its source.
+    std::string host, best_dest;
+    if (const Json* mounts = FindMember(config, "mounts"); mounts && mounts->is_array()) {
+      for (const Json& m : *mounts) {
+        std::optional<std::string> dest = GetString(m, "destination");
+        std::optional<std::string> source = GetString(m, "source");
+        if (!dest || !source || *dest == "/" || !IsAtOrUnder(disk.src, *dest) ||
+            dest->size() <= best_dest.size()) {
+          continue;
+        }
+        std::optional<std::string> type = GetString(m, "type");
+        best_dest = *dest;
+        host = type == "bind" ? absl::StrCat(*source, disk.src.substr(dest->size())) : "";
+      }
+    }
+    struct stat st;
+    int err = 0;
+    if (!best_dest.empty()) {
+      if (host.empty()) continue;  // a tmpfs or the like: judged when the container starts
+      if (lstat(host.c_str(), &st) != 0) err = errno;
+    } else {
+      Resolved r = ResolveInRoot(rootfs, disk.src, {});
+      err = r.err;
+      st = r.st;
+    }
+    auto bad = [&](std::string_view what) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("invalid RUNCVM_DISKS=", option_value, ": ", disk.src, " ", what));
+    };
+    if (err == 0 && !S_ISREG(st.st_mode)) return bad("exists and is not a regular file");
+    if (err == ENOENT && disk.size_bytes == 0) {
+      return bad("does not exist and no <size> was given to create it");
+    }
+  }
+  return absl::OkStatus();
+}
+
+ImageKernel FindImageKernel(const std::string& rootfs) {
+  ImageKernel k;
+  for (const char* path : {"/etc/os-release", "/usr/lib/os-release"}) {
+    Resolved r = ResolveInRoot(rootfs, path, {});
+    if (r.err != 0 || !S_ISREG(r.st.st_mode)) continue;
+    absl::StatusOr<std::string> text = ReadFile(rootfs + r.path);
+    if (text.ok()) k.os_id = ParseOsReleaseId(*text);
+    break;
+  }
+  std::optional<DistroKernelPaths> paths = InImageKernelPaths(k.os_id);
+  if (!paths) return k;
+  Resolved kernel = ResolveInRoot(rootfs, paths->kernel, {});
+  if (kernel.err != 0 || !S_ISREG(kernel.st.st_mode)) return k;
+  k.kernel = kernel.path;
+  // The release names the module tree the image's kernel needs (its own initramfs is not used).
+  std::string head(64 * 1024, '\0');
+  UniqueFd fd(open((rootfs + kernel.path).c_str(), O_RDONLY | O_CLOEXEC));
+  ssize_t n = fd.valid() ? pread(fd.get(), head.data(), head.size(), 0) : -1;
+  head.resize(n > 0 ? n : 0);
+  k.release = BzImageRelease(head);
+  if (k.release.empty()) {
+    k.problem = absl::StrCat("the image's kernel ", paths->kernel, " (", kernel.path,
+                             ") is not an x86 bzImage with a version string");
+    return k;
+  }
+  const std::string dep = absl::StrCat("/lib/modules/", k.release, "/modules.dep");
+  Resolved modules = ResolveInRoot(rootfs, dep, {});
+  if (modules.err != 0 || !S_ISREG(modules.st.st_mode)) {
+    k.problem = absl::StrCat("the image's kernel ", paths->kernel, " (", k.release, ") has no ", dep,
+                             " in the image (run depmod ", k.release, " in the image)");
+  }
+  return k;
+}
 
 absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
                                           const std::string& bundle_dir, const Json& config) {
@@ -366,6 +443,9 @@ absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
   facts.has_vhost_net = PathExists("/dev/vhost-net");
   facts.kernels = ListKernels(runcvm_root);
   facts.available_caps = OwnBoundingCaps();
+  if (absl::StatusOr<std::string> rootfs = RootfsPath(config, bundle_dir); rootfs.ok()) {
+    facts.image_kernel = FindImageKernel(*rootfs);
+  }
   // A network namespace given by path is the host's when it is the same namespace file as ours
   // (the runtime runs in the host's namespace, as containerd-shim does).
   const Json* linux = FindMember(config, "linux");

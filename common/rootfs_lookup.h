@@ -50,6 +50,16 @@ absl::Status CheckExecProcess(const std::string& root, const Json& process,
 // The host's RunCVM bundle: dirname(dirname(realpath(/proc/self/exe))), so a staged copy works.
 absl::StatusOr<std::string> RuncvmRootFromSelf();
 
+// RUNCVM_DISKS at create, before anything exists: a backing file that exists must be a regular
+// file, one that does not needs a <size>. Files on binds and volumes are looked up at their host
+// source; `option_value` is quoted in the error.
+absl::Status CheckDiskFiles(const std::string& rootfs, const Json& config,
+                            std::span<const DiskSpec> disks, std::string_view option_value);
+
+// The image's distribution (os-release ID) and its own kernel at the distribution's place, with
+// the release read from the kernel file and a problem when it cannot be booted.
+ImageKernel FindImageKernel(const std::string& rootfs);
+
 // Gathers the facts RewriteConfig needs. `bundle_dir` must be absolute.
 absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
                                           const std::string& bundle_dir, const Json& config);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/container_init.h"
+#include "common/disk_spec.h"
 #include "common/net_setup.h"
 #include "common/qemu.h"
 #include "common/status.h"
@@ -21,7 +22,7 @@ namespace {
 constexpr std::string_view kKernelParameters =
     "rdinit=/runcvm-initramfs root=runcvmfs rootfstype=virtiofs rw "
     "init=/opt/runcvm/bin/runcvm-vm-init panic=-1 tsc=reliable no_timer_check noreplace-smp "
-    "cryptomgr.notests i8042.noaux i8042.nopnp i8042.dumbkbd pci=lastbus=0 console=hvc0";
+    "cryptomgr.notests i8042.noaux i8042.nopnp i8042.dumbkbd pci=lastbus=0";
 
 // The CPUs this container may run on: the VM gets one vCPU for each when --cpus is not given.
 int UsableCpus() {
@@ -44,8 +45,10 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
   qemu.cpus = spec.vm.cpus > 0 ? std::min(spec.vm.cpus, UsableCpus()) : UsableCpus();
   qemu.memory_mib = spec.vm.memory_mib;
   qemu.kernel = spec.vm.kernel;
-  qemu.initrd = spec.vm.initrd;
+  qemu.initrd = spec.vm.image_modules.empty() ? spec.vm.initrd : paths.image_initrd();
   std::vector<std::string_view> append = {kKernelParameters};
+  // RUNCVM_KERNEL_DEBUG: the whole boot on the serial port, which is the container's stderr.
+  append.push_back(spec.vm.kernel_debug ? "console=ttyS0" : "console=hvc0");
   if (!spec.vm.kernel_debug) append.push_back("quiet");
   if (!spec.vm.kernel_append.empty()) append.push_back(spec.vm.kernel_append);
   qemu.append = absl::StrJoin(append, " ");
@@ -54,6 +57,15 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
   // With RUNCVM_KERNEL_DEBUG the console goes where QEMU's own output goes: the container's
   // stderr. Otherwise to a log that init prints if the VM fails.
   qemu.console_path = spec.vm.kernel_debug ? "/proc/self/fd/2" : paths.console_log();
+  if (spec.vm.kernel_debug) qemu.serial_path = "/proc/self/fd/2";
+  // RUNCVM_BIOS_DEBUG: QEMU's stderr is the container's then too (StartQemu).
+  if (spec.vm.bios_debug) qemu.bios_debug_path = "/proc/self/fd/2";
+  for (size_t i = 0; i < spec.vm.disks.size(); ++i) {
+    QemuDisk disk;
+    disk.path = spec.vm.disks[i].src;
+    disk.serial = DiskSerial(i);
+    qemu.disks.push_back(std::move(disk));
+  }
   // The taps ctr-entrypoint bridged with the container's interfaces (net_setup.h).
   ASSIGN_OR_RETURN(qemu.nics, TakeTapFdsFromEnv());
   for (const QemuNic& nic : qemu.nics) launch.tap_fds.push_back(nic.tap_fd);
@@ -65,6 +77,11 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
                            "-o", "xattr",
                            "-o", "announce_submounts",
                            "-o", "sandbox=chroot"};
+  // RUNCVM_SYS_ADMIN: virtiofsd keeps CAP_SYS_ADMIN, for what the guest asks of it with it
+  // (trusted.* xattrs, e.g. overlayfs on a volume).
+  if (spec.vm.sys_admin) {
+    launch.virtiofsd_argv.insert(launch.virtiofsd_argv.end(), {"-o", "modcaps=+sys_admin"});
+  }
   return launch;
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Builds out/debian/<version>/{vmlinuz,initrd,modules/<version>/} and out/debian/latest from the
+# Builds out/debian/<version>/{vmlinuz,initrd,modules.list,modules/<version>/} and out/debian/latest from the
 # Debian kernel pinned in packages.lock and the static runcvm binary ($1).
 #
 # The initrd is ours: a newc cpio holding /runcvm-initramfs (the runcvm binary; the multicall
@@ -61,6 +61,9 @@ rm -rf "$tree" && mkdir -p "$tree/lib/modules/$version" "$tree/dev" "$tree/proc"
   "$tree/newroot"
 wanted=$(sed 's/#.*//' "$here/modules.list" | tr -s ' \t' '\n' | grep . | tr - _)
 printf '%s\n' $wanted > "$tree/runcvm-modules"
+# The same list next to the kernel: an image's own kernel boots with this initrd plus those
+# modules from the image's tree (common/image_kernel.h).
+install -m 0644 "$tree/runcvm-modules" "$dest/modules.list"
 path_of() {  # module name -> its path in modules.dep, or nothing when built in
   awk -F: -v n="$1" '{ b=$1; sub(/.*\//, "", b); sub(/\.ko.*$/, "", b); gsub(/-/, "_", b);
                        if (b == n) { print $1; exit } }' "$moddir/modules.dep"

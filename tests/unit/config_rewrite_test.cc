@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "catch2/catch.hpp"
 #include "common/fd.h"
 #include "common/json.h"
@@ -139,6 +140,68 @@ TEST_CASE("config rewrite: kernel selection") {
   CHECK(ErrorOf(PlainWithEnv({}), facts) ==
         "no kernel at /opt/runcvm/kernels/debian/latest (the default; set "
         "RUNCVM_KERNEL=<dist>[/<version>]; no kernels are installed)");
+}
+
+TEST_CASE("config rewrite: kernel auto-detection from the image") {
+  HostFacts facts = TestFacts("plain");
+  facts.kernels["alpine"] = KernelDist{{"6.6.1-virt"}, "6.6.1-virt"};
+  auto spec = [&](std::initializer_list<std::string> env) {
+    absl::StatusOr<RewriteResult> r = RewriteConfig(PlainWithEnv(env), facts);
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+    return *r;
+  };
+  // A distribution with a bundled kernel of its own gets it; others get Debian's.
+  facts.image_kernel.os_id = "alpine";
+  CHECK(spec({}).spec["vm"]["kernel"] == "/opt/runcvm/kernels/alpine/6.6.1-virt/vmlinuz");
+  facts.image_kernel.os_id = "fedora";
+  CHECK(spec({}).spec["vm"]["kernel"] ==
+        std::string("/opt/runcvm/kernels/debian/") + kKernelVersion + "/vmlinuz");
+
+  // The image's own kernel: read from /vm, our initrd, the image's modules, no modules mount.
+  facts.image_kernel = ImageKernel{"debian", "/boot/vmlinuz-6.1.0-9-amd64", "6.1.0-9-amd64", ""};
+  RewriteResult r = spec({});
+  CHECK(r.spec["vm"]["kernel"] == "/vm/boot/vmlinuz-6.1.0-9-amd64");
+  CHECK(r.spec["vm"]["initrd"] ==
+        std::string("/opt/runcvm/kernels/debian/") + kKernelVersion + "/initrd");
+  CHECK(r.spec["vm"]["image_modules"] == "/vm/lib/modules/6.1.0-9-amd64");
+  CHECK(r.spec["vm"]["kernel_release"] == "6.1.0-9-amd64");
+  for (const Json& m : r.config["mounts"]) {
+    CHECK_FALSE(absl::StartsWith(m["destination"].get<std::string>(), "/vm/lib/modules"));
+  }
+  // RUNCVM_KERNEL wins over the image's kernel.
+  CHECK(spec({"RUNCVM_KERNEL=alpine"}).spec["vm"]["kernel"] ==
+        "/opt/runcvm/kernels/alpine/6.6.1-virt/vmlinuz");
+  facts.image_kernel.problem = "the image's kernel /vmlinuz (6.1.0-9-amd64) has no modules";
+  CHECK(ErrorOf(PlainWithEnv({}), facts) ==
+        "the image's kernel /vmlinuz (6.1.0-9-amd64) has no modules; set RUNCVM_KERNEL=<dist> to "
+        "boot a bundled kernel instead");
+}
+
+TEST_CASE("config rewrite: disks, breaks, BIOS debug and SYS_ADMIN reach the launch spec") {
+  HostFacts facts = TestFacts("plain");
+  absl::StatusOr<RewriteResult> r = RewriteConfig(
+      PlainWithEnv({"RUNCVM_DISKS=/disks/a,/data,ext4,1G", "RUNCVM_BREAK=preqemu",
+                    "RUNCVM_BIOS_DEBUG=1", "RUNCVM_SYS_ADMIN=1"}),
+      facts);
+  REQUIRE(r.ok());
+  const Json& vm = r->spec["vm"];
+  CHECK(vm["disks"][0]["src"] == "/disks/a");
+  CHECK(vm["disks"][0]["size"] == int64_t{1} << 30);
+  CHECK(vm["breaks"] == Json::array({"preqemu"}));
+  CHECK(vm["bios_debug"] == true);
+  CHECK(vm["sys_admin"] == true);
+  const Json& effective = r->spec["process"]["capabilities"]["effective"];
+  CHECK(std::count(effective.begin(), effective.end(), Json("CAP_SYS_ADMIN")) == 1);
+  // Without them the launch spec has none of these keys.
+  r = RewriteConfig(PlainWithEnv({}), facts);
+  REQUIRE(r.ok());
+  for (const char* key : {"disks", "breaks", "bios_debug", "sys_admin", "image_modules"}) {
+    CHECK(FindMember(r->spec["vm"], key) == nullptr);
+  }
+  CHECK(ErrorOf(PlainWithEnv({"RUNCVM_DISKS=/disks/a,/data"}), facts) ==
+        "invalid RUNCVM_DISKS=/disks/a,/data: disk 1 ('/disks/a,/data'): missing <filesystem> "
+        "(want <src>,<dst>,<filesystem>[,<size>])");
 }
 
 TEST_CASE("config rewrite: options reach the launch spec, bad ones fail") {

@@ -74,6 +74,13 @@ TEST_CASE("options: errors name the variable and what is expected") {
         "unknown option RUNCVM_FROBNICATE=1 (not a RunCVM option)");
   CHECK(ErrorOf({"RUNCVM_QEMU_DISPLAY=gtk"}) ==
         "invalid RUNCVM_QEMU_DISPLAY=gtk: expected one of none, curses");
+  CHECK(ErrorOf({"RUNCVM_QEMU_DISPLAY=curses"}) ==
+        "RUNCVM_QEMU_DISPLAY=curses: not supported by this version (accepted: none)");
+  CHECK(ErrorOf({"RUNCVM_QEMU_VGA=std"}) ==
+        "RUNCVM_QEMU_VGA=std: not supported by this version (accepted: none)");
+  CHECK(ErrorOf({"RUNCVM_BIOS=EFI"}) == "RUNCVM_BIOS=EFI: not supported by this version");
+  CHECK(ErrorOf({"RUNCVM_QEMU_USB=off", "RUNCVM_DISPLAY_MODE=headless", "RUNCVM_CGROUPFS=2"}) ==
+        "ok");
   CHECK(ErrorOf({"RUNCVM_CGROUPFS=3"}) ==
         "invalid RUNCVM_CGROUPFS=3: expected one of none, systemd, 1, cgroup1, 2, cgroup2, "
         "hybrid, mixed");
@@ -101,17 +108,27 @@ TEST_CASE("options: RUNCVM_DISKS syntax") {
   CHECK(ErrorOf({"RUNCVM_DISKS=/disk1,/home,ext4,5G"}) == "ok");
   CHECK(ErrorOf({"RUNCVM_DISKS=/disks/d1,/home,ext4,5G;/disks/d2,/opt,ext3"}) == "ok");
   CHECK(ErrorOf({"RUNCVM_DISKS=/disk1,/home"}) ==
-        "invalid RUNCVM_DISKS=/disk1,/home: expected <src>,<dst>,<filesystem>[,<size>][;...] "
-        "(disk '/disk1,/home' has 2 fields)");
-  CHECK(ErrorOf({"RUNCVM_DISKS=disk1,/home,ext4"}) ==
-        "invalid RUNCVM_DISKS=disk1,/home,ext4: expected <src>,<dst>,<filesystem>[,<size>][;...] "
-        "with absolute <src> and <dst> (disk 'disk1,/home,ext4')");
+        "invalid RUNCVM_DISKS=/disk1,/home: disk 1 ('/disk1,/home'): missing <filesystem> (want "
+        "<src>,<dst>,<filesystem>[,<size>])");
   CHECK(ErrorOf({"RUNCVM_DISKS=/d,/home,btrfs"}) ==
-        "invalid RUNCVM_DISKS=/d,/home,btrfs: expected filesystem ext2, ext3 or ext4 (disk "
-        "'/d,/home,btrfs')");
-  CHECK(ErrorOf({"RUNCVM_DISKS=/d,/home,ext4,big"}) ==
-        "invalid RUNCVM_DISKS=/d,/home,ext4,big: expected a size such as 5G (disk "
-        "'/d,/home,ext4,big')");
+        "invalid RUNCVM_DISKS=/d,/home,btrfs: disk 1 ('/d,/home,btrfs'): filesystem 'btrfs' is "
+        "not one of ext2, ext3, ext4");
+  absl::StatusOr<RuncvmOptions> o = Parse({"RUNCVM_DISKS=/disks/d1,/home,ext4,5G;/d2,/opt,ext2"});
+  REQUIRE(o.ok());
+  REQUIRE(o->disks.size() == 2);
+  CHECK(o->disks[0].src == "/disks/d1");
+  CHECK(o->disks[0].size_bytes == int64_t{5} << 30);
+  CHECK(o->disks[1].fs == "ext2");
+  CHECK(o->disks[1].size_bytes == 0);
+}
+
+TEST_CASE("options: the options with an effect in the VM are parsed") {
+  absl::StatusOr<RuncvmOptions> o = Parse(
+      {"RUNCVM_BREAK=preqemu,prenet,preqemu", "RUNCVM_BIOS_DEBUG=1", "RUNCVM_SYS_ADMIN=yes"});
+  REQUIRE(o.ok());
+  CHECK(o->breaks == std::vector<std::string>{"preqemu", "prenet"});
+  CHECK(o->bios_debug);
+  CHECK(o->sys_admin);
 }
 
 TEST_CASE("options: booleans") {

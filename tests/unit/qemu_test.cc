@@ -123,6 +123,15 @@ TEST_CASE("QemuArgs: disks, with commas escaped") {
   CHECK(HasPair(argv, "-device", "virtio-blk-pci,drive=disk1"));
 }
 
+TEST_CASE("QemuArgs: SeaBIOS's debug port only with RUNCVM_BIOS_DEBUG") {
+  QemuConfig c = BaseConfig();
+  CHECK_FALSE(Has(QemuArgs(c), "isa-debugcon,iobase=0x402,chardev=bios"));
+  c.bios_debug_path = "/proc/self/fd/2";
+  auto argv = QemuArgs(c);
+  CHECK(HasPair(argv, "-chardev", "file,id=bios,path=/proc/self/fd/2,append=on"));
+  CHECK(HasPair(argv, "-device", "isa-debugcon,iobase=0x402,chardev=bios"));
+}
+
 TEST_CASE("QemuOptValue doubles commas") {
   CHECK(QemuOptValue("/a,b,,c") == "/a,,b,,,,c");
   CHECK(QemuOptValue("plain") == "plain");
