@@ -7,7 +7,10 @@ net_cleanup() {
 }
 
 two() {
-  na=$(cname) nb=$(cname) n=$(cname)
+  # Docker names a container's interfaces in the order of its networks' names: a name and the
+  # same name + "b" keep eth0 on the first network whatever the random part.
+  na=$(cname) n=$(cname)
+  nb=${na}b
   trap net_cleanup EXIT
   dk network create --subnet 10.213.41.0/24 "$na" >/dev/null || { e2e_fail "network create"; return; }
   dk network create --subnet 10.213.42.0/24 -o com.docker.network.driver.mtu=1400 "$nb" >/dev/null ||
