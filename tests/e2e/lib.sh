@@ -401,6 +401,14 @@ e2e_setup() {
   exec 9>&-
 }
 
+# static_helper NAME: the path of tests/e2e/images/NAME.c built static (once per run-case), for a
+# case to bind-mount into the busybox image when busybox lacks the tool.
+static_helper() {
+  [ -x "$E2E_TMP/$1" ] || gcc -static -Os -s -o "$E2E_TMP/$1" "$SRC/tests/e2e/images/$1.c" ||
+    e2e_fail "gcc -static $1.c failed"
+  echo "$E2E_TMP/$1"
+}
+
 # cgroup_value CONTAINER memory|memsw|cpu|cpuset|procs: the container's cgroup setting as the host
 # sees it, the same on cgroup v1 and v2: memory limit in bytes, memory+swap limit in bytes, "QUOTA
 # PERIOD" for the CPU, the cpuset's CPUs, the pids in the cgroup; "max" for no limit.

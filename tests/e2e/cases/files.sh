@@ -4,12 +4,6 @@
 # permission checks for an unprivileged user, and the volume as the host and another container
 # see it afterwards. busybox has no getfattr/setfattr: images/xattr.c is bind-mounted as xattr.
 
-xattr_bin() {  # the static xattr helper, built once per run-case
-  [ -x "$E2E_TMP/xattr" ] || gcc -static -Os -s -o "$E2E_TMP/xattr" "$SRC/tests/e2e/images/xattr.c" ||
-    e2e_fail "gcc -static xattr.c failed"
-  echo "$E2E_TMP/xattr"
-}
-
 # The checks, for the directory $1 (run inside the container as root).
 FILE_CHECKS='
 d=$1; mkdir -p "$d"; cd "$d" || exit 1
@@ -31,18 +25,18 @@ mv f g; echo "renamed: $(cat g | tr "\n" " ")"
 '
 
 on_rootfs() {
-  drun -v "$(xattr_bin):/usr/bin/xattr:ro" "$BUSYBOX" sh -c "$FILE_CHECKS" sh /work 2>&1
+  drun -v "$(static_helper xattr):/usr/bin/xattr:ro" "$BUSYBOX" sh -c "$FILE_CHECKS" sh /work 2>&1
 }
 both "files on the root filesystem" on_rootfs
 
 on_volume() {
   v=$(cname)
   dk volume create "$v" >/dev/null
-  drun -v "$(xattr_bin):/usr/bin/xattr:ro" -v "$v:/vol" "$BUSYBOX" sh -c "$FILE_CHECKS" sh /vol 2>&1
+  drun -v "$(static_helper xattr):/usr/bin/xattr:ro" -v "$v:/vol" "$BUSYBOX" sh -c "$FILE_CHECKS" sh /vol 2>&1
   # What the host and another container (runc) see of what the workload left.
   m=$(dk volume inspect -f '{{.Mountpoint}}' "$v")
   echo "host: $(cd "$m" && stat -c '%n %s %a %u:%g %h %F' g sgid/in suid big | tr '\n' ';')"
-  echo "host xattr: $(getfattr --only-values -n user.color "$m/g" 2>/dev/null || "$(xattr_bin)" get "$m/g" user.color)"
+  echo "host xattr: $(getfattr --only-values -n user.color "$m/g" 2>/dev/null || "$(static_helper xattr)" get "$m/g" user.color)"
   dk run --rm -v "$v:/vol" "$BUSYBOX" sh -c 'cat /vol/g; echo "link -> $(readlink /vol/link)"'
   dk volume rm "$v" >/dev/null
 }

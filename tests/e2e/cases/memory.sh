@@ -4,12 +4,6 @@
 # container lives on; when the killed process is the workload itself the container exits 137.
 # images/fill-memory.c is bind-mounted into the busybox image as fill-memory.
 
-helper() {  # helper NAME: tests/e2e/images/NAME.c built static, once per run-case
-  [ -x "$E2E_TMP/$1" ] || gcc -static -Os -s -o "$E2E_TMP/$1" "$SRC/tests/e2e/images/$1.c" ||
-    e2e_fail "gcc -static $1.c failed"
-  echo "$E2E_TMP/$1"
-}
-
 no_limit() {
   c=$(cname)
   drun_d "$c" "$BUSYBOX" sh -c 'echo up; trap "exit 0" TERM; while :; do sleep 1; done'
@@ -20,7 +14,7 @@ no_limit() {
 both "no --memory, no cgroup limit" no_limit 'memory limit: max\n'
 
 oom() {
-  fill=$(helper fill-memory)
+  fill=$(static_helper fill-memory)
   drun -m 128m -v "$fill:/usr/bin/fill-memory:ro" "$BUSYBOX" sh -c 'fill-memory; echo "fill-memory: rc=$?"; echo shell alive' 2>/dev/null
   drun -m 128m -v "$fill:/usr/bin/fill-memory:ro" "$BUSYBOX" fill-memory
   echo "workload killed: exit $?"

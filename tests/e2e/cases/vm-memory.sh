@@ -7,12 +7,6 @@
 #  - A --memory the VM cannot boot with fails docker run at once, naming --memory.
 #  - Memory the workload frees goes back to the host (free page reporting): QEMU's RSS falls.
 
-helper() {  # helper NAME: tests/e2e/images/NAME.c built static, once per run-case
-  [ -x "$E2E_TMP/$1" ] || gcc -static -Os -s -o "$E2E_TMP/$1" "$SRC/tests/e2e/images/$1.c" ||
-    e2e_fail "gcc -static $1.c failed"
-  echo "$E2E_TMP/$1"
-}
-
 # "ok" when MemTotal (kB, from the guest) is within the 25% below M MiB that a kernel reserves.
 memtotal_ok() { awk -v t="$1" -v m="$2" 'BEGIN { k = m * 1024; print (t <= k && t > k * 0.75) ? "ok" : "MemTotal " int(t / 1024) " MiB" }'; }
 
@@ -29,7 +23,7 @@ vm_only "--memory is the guest's RAM, the cgroup gets the overhead" sized \
 
 guest_oom() {
   c=$(cname)
-  dk run --runtime "$RUNTIME" --name "$c" -m 128m -v "$(helper fill-memory):/usr/bin/fill-memory:ro" \
+  dk run --runtime "$RUNTIME" --name "$c" -m 128m -v "$(static_helper fill-memory):/usr/bin/fill-memory:ro" \
     "$BUSYBOX" fill-memory 2>"$E2E_TMP/oom.err"
   echo "exit $? oomkilled=$(dk inspect -f '{{.State.OOMKilled}}' "$c")"
   grep -q 'stopped before the workload' "$E2E_TMP/oom.err" && cat "$E2E_TMP/oom.err" >&2 || echo "VM stayed up"
