@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/fd.h"
+#include "common/log.h"
 #include "common/status.h"
 
 namespace runcvm {
@@ -315,6 +316,16 @@ absl::Status MountGuestMounts(std::span<const GuestMount> guest_mounts) {
     }
   }
   return absl::OkStatus();
+}
+
+void PinBindMounts(std::span<const std::string> destinations) {
+  for (const std::string& d : destinations) {
+    struct stat st;
+    if (stat(d.c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;  // looked up: mounted
+    if (mount(d.c_str(), d.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+      LogWarning(absl::StrCat("bind '", d, "' onto itself: ", strerror(errno)));
+    }
+  }
 }
 
 absl::Status RemountRootReadOnly() {
