@@ -1,8 +1,9 @@
 # Volumes and bind mounts reach the VM at their destinations, with their options: named and
 # anonymous volumes, host directories and files (read-write and read-only, -v and --mount),
 # --volumes-from, a named volume filled from the image (and volume-nocopy), --read-only with a
-# writable volume. Writes by the workload reach the host and other containers at once; writes from
-# outside are seen by the workload (after cache=auto's 1 s attribute timeout, see README).
+# writable volume and file bind (Docker's /etc/hosts is read-only then). Writes by the workload
+# reach the host and other containers at once; writes from outside are seen by the workload (after
+# cache=auto's 1 s attribute timeout, see README).
 
 shared() {
   c=$(cname) v=$(cname) h=$(mktemp -d /tmp/runcvm-e2e-vol.XXXXXX)
@@ -57,10 +58,13 @@ both "a new named volume is filled from the image unless volume-nocopy" from_ima
   'alice\n/home/alice 1000:1000\nnocopy: 0\n'
 
 readonly_root() {
-  v=$(cname)
-  drun --read-only -v "$v:/data" "$BUSYBOX" sh -c 'exec 2>&1; touch /data/x && echo volume writable; touch /x'
-  echo "rc=$?"
-  dk volume rm "$v" >/dev/null
+  v=$(cname) h=$(mktemp -d /tmp/runcvm-e2e-vol.XXXXXX)
+  echo conf >"$h/app.conf"
+  drun --read-only -v "$v:/data" -v "$h/app.conf:/etc/app.conf" "$BUSYBOX" sh -c 'exec 2>&1
+    touch /data/x && echo volume writable; echo more >>/etc/app.conf && echo file bind writable
+    echo 1.2.3.4 x >>/etc/hosts; touch /x'
+  echo "rc=$? host: $(cat "$h/app.conf" | tr '\n' ' ')"
+  dk volume rm "$v" >/dev/null; rm -rf "$h"
 }
-both "--read-only root, writable volume" readonly_root \
-  'volume writable\ntouch: /x: Read-only file system\nrc=1\n'
+both "--read-only root, writable volume and file bind" readonly_root \
+  'volume writable\nfile bind writable\nsh: can'"'"'t create /etc/hosts: Read-only file system\ntouch: /x: Read-only file system\nrc=1 host: conf more \n'
