@@ -317,7 +317,12 @@ TEST_CASE("config rewrite: /disks stays in the container, /dev tmpfs too") {
   CHECK(std::count(dests.begin(), dests.end(), "/disks") == 1);
   CHECK(std::count(dests.begin(), dests.end(), "/vm/disks2") == 1);
   CHECK(std::count(dests.begin(), dests.end(), "/dev/foo") == 1);
-  CHECK(r->spec["guest_mounts"].empty());
+  // Only /dev/shm, of Docker's /dev tmpfs mounts, is the guest's.
+  REQUIRE(r->spec["guest_mounts"].size() == 1);
+  CHECK(r->spec["guest_mounts"][0]["destination"] == "/dev/shm");
+  // /disks is not the VM's, so not among the binds it pins.
+  CHECK(r->spec["binds"] ==
+        Json::array({"/etc/resolv.conf", "/etc/hostname", "/etc/hosts", "/disks2"}));
 }
 
 TEST_CASE("config rewrite: a relative rootfs is resolved against the bundle") {
