@@ -76,7 +76,7 @@ absl::Status MountGuestMounts(std::span<const GuestMount> mounts);
 // Before a read-only root: makes each of Docker's binds (`destinations`, as the VM sees them) a
 // mount of its own in the guest, so that it keeps its own writability. Directories are virtio-fs
 // submounts, automounted on first access with the flags of the mount they appear in (a ro root
-// would make them ro), so each is looked up while / is still writable; files cannot be submounts
+// would make them ro), so each is opened while / is still writable; files cannot be submounts
 // and are bind-mounted onto themselves. A destination that is missing is skipped.
 void PinBindMounts(std::span<const std::string> destinations);
 
