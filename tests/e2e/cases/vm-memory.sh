@@ -48,7 +48,7 @@ qemu_rss_mib() {
 
 freed() {
   c=$(cname)
-  drun_d "$c" -m 512m --tmpfs /big:size=400m "$BUSYBOX" sh -c 'head -c 300m /dev/zero >/big/f; echo filled
+  drun_d "$c" -m 512m --tmpfs /big:size=400m "$BUSYBOX" sh -c 'dd if=/dev/zero of=/big/f bs=1M count=300 2>/dev/null; echo filled
     while [ ! -e /tmp/release ]; do sleep 0.2; done; rm /big/f; echo freed; trap "exit 0" TERM; while :; do sleep 1; done'
   wait_logs "$c" filled 300 || return
   full=$(qemu_rss_mib "$c")
