@@ -44,7 +44,10 @@ absl::StatusOr<int> RunVm() {
 
   auto start_workload = [&launch, &workload]() -> absl::Status {
     RETURN_IF_ERROR(MountProcForNewPidNamespace());
-    if (launch.readonly_root) RETURN_IF_ERROR(RemountRootReadOnly());
+    if (launch.readonly_root) {
+      PinBindMounts(launch.binds);
+      RETURN_IF_ERROR(RemountRootReadOnly());
+    }
     if (launch.init) {
       const char* argv[] = {kGuestInitPath, "--guest", nullptr};
       execv(kGuestInitPath, const_cast<char**>(argv));

@@ -304,8 +304,9 @@ absl::StatusOr<VmSize> SizeVm(Json& linux) {
       int64_t mib = *limit / kMiB;
       if (mib < kMinMemoryMib) {
         return absl::InvalidArgumentError(
-            absl::StrCat("--memory ", *limit, " bytes is too small: a RunCVM VM needs at least ",
-                         kMinMemoryMib, " MiB"));
+            absl::StrCat("--memory ", *limit, " bytes (", mib,
+                         " MiB) is too small: a RunCVM VM needs at least ", kMinMemoryMib,
+                         " MiB of RAM to boot"));
       }
       size.memory_mib = mib;
       int64_t overhead = ContainerMemoryOverheadMib(mib) * kMiB;
@@ -450,6 +451,7 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
         MakeMount(kContainerRuncvmRoot, "bind", facts.runcvm_root, {"rbind", "ro", "private"}));
     mounts.push_back(MakeMount(kVmMountpoint, "bind", rootfs, {"rbind", "rw", "private"}));
     Json guest_mounts = Json::array();
+    Json binds = Json::array();  // the VM-side destinations of Docker's binds (launch_spec.h)
     if (mounts_in != nullptr) {
       for (const Json& m : *mounts_in) {
         std::optional<std::string> dest_raw = GetString(m, "destination");
@@ -463,10 +465,13 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
           Json moved = m;
           if (!IsAtOrUnder(dest, kDisksMountpoint)) {
             moved["destination"] = absl::StrCat(kVmMountpoint, dest);
+            binds.push_back(dest);
           }
           mounts.push_back(std::move(moved));
-        } else if (type == "tmpfs" && !IsAtOrUnder(dest, "/dev")) {
-          // A tmpfs in the container would be invisible to the VM: the guest mounts it instead.
+        } else if (type == "tmpfs" && (!IsAtOrUnder(dest, "/dev") || dest == "/dev/shm")) {
+          // A tmpfs in the container would be invisible to the VM: the guest mounts it instead
+          // (/dev/shm too, so that --shm-size sizes the guest's; QEMU's RAM is a memfd and needs
+          // no /dev/shm of the container's).
           Json g = Json::object();
           g["destination"] = dest;
           g["type"] = "tmpfs";
@@ -518,6 +523,7 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     const Json* root = FindMember(config, "root");
     spec["readonly_root"] = root != nullptr && GetBool(*root, "readonly").value_or(false);
     spec["guest_mounts"] = std::move(guest_mounts);
+    spec["binds"] = std::move(binds);
     Json vm = Json::object();
     vm["cpus"] = size.cpus;
     vm["memory_mib"] = size.memory_mib;

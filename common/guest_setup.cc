@@ -1,5 +1,6 @@
 #include "common/guest_setup.h"
 
+#include <fcntl.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -18,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/fd.h"
+#include "common/log.h"
 #include "common/status.h"
 
 namespace runcvm {
@@ -315,6 +317,18 @@ absl::Status MountGuestMounts(std::span<const GuestMount> guest_mounts) {
     }
   }
   return absl::OkStatus();
+}
+
+void PinBindMounts(std::span<const std::string> destinations) {
+  for (const std::string& d : destinations) {
+    // Opening a directory mounts it (a stat would not: the kernel skips automounts for a stat of
+    // the last component).
+    UniqueFd dir(open(d.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.valid() || errno != ENOTDIR) continue;
+    if (mount(d.c_str(), d.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+      LogWarning(absl::StrCat("bind '", d, "' onto itself: ", strerror(errno)));
+    }
+  }
 }
 
 absl::Status RemountRootReadOnly() {

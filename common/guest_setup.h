@@ -73,6 +73,13 @@ absl::Status SetHostname(std::string_view name);
 // spec's size, and a second call changes nothing).
 absl::Status MountGuestMounts(std::span<const GuestMount> mounts);
 
+// Before a read-only root: makes each of Docker's binds (`destinations`, as the VM sees them) a
+// mount of its own in the guest, so that it keeps its own writability. Directories are virtio-fs
+// submounts, automounted on first access with the flags of the mount they appear in (a ro root
+// would make them ro), so each is opened while / is still writable; files cannot be submounts
+// and are bind-mounted onto themselves. A destination that is missing is skipped.
+void PinBindMounts(std::span<const std::string> destinations);
+
 // --read-only: makes the root mount read-only (MS_REMOUNT|MS_BIND|MS_RDONLY, keeping its other
 // per-mount flags), as runc does for root.readonly. /proc, /dev, /sys and the tmpfs mounts are
 // separate mounts and stay writable. Call it in the workload's mount namespace so that vm-init's

@@ -22,6 +22,12 @@ absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc) {
     if (!parsed.ok()) return Annotate(parsed.status(), "launch spec");
     spec.guest_mounts = std::move(*parsed);
   }
+  if (const Json* binds = FindMember(doc, "binds"); binds != nullptr && binds->is_array()) {
+    for (const Json& b : *binds) {
+      if (!b.is_string()) return absl::InvalidArgumentError("launch spec: binds: expected strings");
+      spec.binds.push_back(b.get<std::string>());
+    }
+  }
   const Json* vm = FindMember(doc, "vm");
   if (vm == nullptr) return absl::InvalidArgumentError("launch spec: missing vm");
   spec.vm.cpus = static_cast<int>(GetInt(*vm, "cpus").value_or(0));

@@ -41,6 +41,8 @@ struct LaunchSpec {
   bool init = false;
   bool readonly_root = false;
   std::vector<GuestMount> guest_mounts;
+  // Where Docker's binds (volumes, host paths, /etc/hosts...) appear in the VM, in config order.
+  std::vector<std::string> binds;
   VmSpec vm;
   bool terminal = false;  // process.terminal, for convenience
   std::string runtime_debug_log;  // RUNCVM_RUNTIME_DEBUG: the runtime's log on the host

@@ -400,3 +400,38 @@ e2e_setup() {
   flock -u 9
   exec 9>&-
 }
+
+# static_helper NAME: the path of tests/e2e/images/NAME.c built static (once per run-case), for a
+# case to bind-mount into the busybox image when busybox lacks the tool.
+static_helper() {
+  [ -x "$E2E_TMP/$1" ] || gcc -static -Os -s -o "$E2E_TMP/$1" "$SRC/tests/e2e/images/$1.c" ||
+    e2e_fail "gcc -static $1.c failed"
+  echo "$E2E_TMP/$1"
+}
+
+# cgroup_value CONTAINER memory|memsw|cpu|cpuset|procs: the container's cgroup setting as the host
+# sees it, the same on cgroup v1 and v2: memory limit in bytes, memory+swap limit in bytes, "QUOTA
+# PERIOD" for the CPU, the cpuset's CPUs, the pids in the cgroup; "max" for no limit.
+cgroup_value() {
+  _pid=$(dk inspect -f '{{.State.Pid}}' "$1") || return 1
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    _d=/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$_pid/cgroup")
+    case $2 in
+      memory) cat "$_d/memory.max" ;;
+      memsw) awk -v m="$(cat "$_d/memory.max")" '{ print ($1 == "max" || m == "max") ? "max" : $1 + m }' "$_d/memory.swap.max" ;;
+      cpu) cat "$_d/cpu.max" ;;
+      cpuset) cat "$_d/cpuset.cpus.effective" ;;
+      procs) cat "$_d/cgroup.procs" ;;
+    esac
+  else
+    _c=$2; [ "$_c" = memsw ] && _c=memory; [ "$_c" = procs ] && _c=pids
+    _d=/sys/fs/cgroup/$_c$(awk -F: -v c="$_c" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$_pid/cgroup")
+    case $2 in
+      memory) awk '{ print ($1 >= 2^62) ? "max" : $1 }' "$_d/memory.limit_in_bytes" ;;
+      memsw) awk '{ print ($1 >= 2^62) ? "max" : $1 }' "$_d/memory.memsw.limit_in_bytes" 2>/dev/null || echo unsupported ;;
+      cpu) echo "$(sed 's/^-1$/max/' "$_d/cpu.cfs_quota_us") $(cat "$_d/cpu.cfs_period_us")" ;;
+      cpuset) cat "$_d/cpuset.effective_cpus" 2>/dev/null || cat "$_d/cpuset.cpus" ;;
+      procs) cat "$_d/cgroup.procs" ;;
+    esac
+  fi
+}

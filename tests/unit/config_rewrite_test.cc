@@ -252,13 +252,33 @@ TEST_CASE("config rewrite: devices follow the host") {
   CHECK(r->config["linux"]["devices"][0]["fileMode"] == 8630);
 }
 
+TEST_CASE("config rewrite: binds are listed for the guest, /dev/shm is the guest's") {
+  absl::StatusOr<RewriteResult> r =
+      RewriteConfig(LoadJson("volumes/config.json"), TestFacts("volumes"));
+  REQUIRE(r.ok());
+  // Docker's binds, as the VM sees them, in order (the guest pins them before a read-only root).
+  CHECK(r->spec["binds"] == Json::array({"/data", "/mnt/host", "/etc/resolv.conf", "/etc/hostname",
+                                         "/etc/hosts"}));
+  // --shm-size reaches the guest's /dev/shm; the container keeps no /dev/shm of its own.
+  bool guest_shm = false;
+  for (const Json& m : r->spec["guest_mounts"]) {
+    if (m["destination"] == "/dev/shm") {
+      guest_shm = true;
+      CHECK(m["options"] == Json::array({"nosuid", "noexec", "nodev", "mode=1777", "size=67108864"}));
+    }
+  }
+  CHECK(guest_shm);
+  for (const Json& m : r->config["mounts"]) CHECK(m["destination"] != "/dev/shm");
+}
+
 TEST_CASE("config rewrite: memory and cpus") {
   HostFacts facts = TestFacts("resources");
   Json config = LoadJson("resources/config.json");  // --cpus 1.5 --memory 256m
 
   config["linux"]["resources"]["memory"]["limit"] = 32 * 1024 * 1024;
   CHECK(ErrorOf(config, facts) ==
-        "--memory 33554432 bytes is too small: a RunCVM VM needs at least 64 MiB");
+        "--memory 33554432 bytes (32 MiB) is too small: a RunCVM VM needs at least 80 MiB of RAM "
+        "to boot");
 
   config["linux"]["resources"]["memory"]["limit"] = 1024LL * 1024 * 1024;
   config["linux"]["resources"]["memory"]["swap"] = -1;  // --memory-swap -1: unlimited stays so
@@ -297,7 +317,12 @@ TEST_CASE("config rewrite: /disks stays in the container, /dev tmpfs too") {
   CHECK(std::count(dests.begin(), dests.end(), "/disks") == 1);
   CHECK(std::count(dests.begin(), dests.end(), "/vm/disks2") == 1);
   CHECK(std::count(dests.begin(), dests.end(), "/dev/foo") == 1);
-  CHECK(r->spec["guest_mounts"].empty());
+  // Only /dev/shm, of Docker's /dev tmpfs mounts, is the guest's.
+  REQUIRE(r->spec["guest_mounts"].size() == 1);
+  CHECK(r->spec["guest_mounts"][0]["destination"] == "/dev/shm");
+  // /disks is not the VM's, so not among the binds it pins.
+  CHECK(r->spec["binds"] ==
+        Json::array({"/etc/resolv.conf", "/etc/hostname", "/etc/hosts", "/disks2"}));
 }
 
 TEST_CASE("config rewrite: a relative rootfs is resolved against the bundle") {

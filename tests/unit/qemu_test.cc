@@ -55,6 +55,7 @@ TEST_CASE("QemuArgs: a TCG VM with the fixed devices") {
   CHECK(HasPair(argv, "-device", "virtserialport,bus=vser.0,chardev=ctl,name=runcvm.ctl"));
   CHECK(HasPair(argv, "-device", "isa-debug-exit,iobase=0x501,iosize=2"));
   CHECK(HasPair(argv, "-device", "virtio-rng-pci"));
+  CHECK(HasPair(argv, "-device", "virtio-balloon-pci,free-page-reporting=on"));
   CHECK(HasPair(argv, "-kernel", "/k/vmlinuz"));
   CHECK(HasPair(argv, "-initrd", "/k/initrd"));
   CHECK(HasPair(argv, "-append", "console=hvc0 root=runcvmfs"));
