@@ -8,7 +8,7 @@
 #                               negative control: it must NOT give EXPECTED, or the case cannot tell
 #                               a VM from a container
 # FN runs in a fresh `sh` with $RUNTIME set to the runtime name; what it prints on stdout is compared,
-# its stderr is shown on failure. Inside FN use drun/dk (docker with a timeout), assert_eq,
+# its stderr is shown on failure. Inside FN use drun/dk (docker with a timeout), assert_eq, wget_retry,
 # assert_contains, wait_logs, and the images $BUSYBOX and $STATIC.
 #
 # Knobs: E2E_RUNTIMES (default "runc runcvm-e2e"; "runc" validates the cases without runcvm),
@@ -55,6 +55,18 @@ wait_logs() {
     sleep 0.5
   done
   e2e_log "wait_logs: timed out waiting for /$2/ in the logs of $1"; return 1
+}
+
+# wget_retry URL: the body of an HTTP GET from the host, retrying while the VM boots (TCG: tens of
+# seconds; busybox-static wget -T crashes, so timeout(1) bounds each try); fails the test after
+# 150 s without an answer.
+wget_retry() {
+  _end=$(($(date +%s) + 150))
+  while [ "$(date +%s)" -lt "$_end" ]; do
+    _body=$(timeout 10 busybox wget -q -O- "$1" 2>/dev/null) && { echo "$_body"; return 0; }
+    sleep 1
+  done
+  e2e_fail "no answer from $1"
 }
 
 exit_code_of() { dk inspect -f '{{.State.ExitCode}}' "$1"; }

