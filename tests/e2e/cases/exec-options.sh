@@ -8,18 +8,19 @@ start_sleeper() {
   dk exec "$C" true || e2e_fail "first exec failed"
 }
 
-# 1 when CAP_SYS_ADMIN (bit 21) is in the effective set of process $1 (self: the exec session).
-has_sys_admin() {
-  dk exec "$C" sh -c 'c=$(sed -n "s/^CapEff:[[:space:]]*//p" /proc/$1/status); echo $(((0x$c >> 21) & 1))' sh "$1"
+# cap_bit PID BIT: 1 when capability BIT is in the effective set of process PID, as seen by an exec
+# session (PID self: the session itself).
+cap_bit() {
+  dk exec "$C" sh -c 'c=$(sed -n "s/^CapEff:[[:space:]]*//p" /proc/$1/status); echo $(((0x$c >> $2) & 1))' sh "$1" "$2"
 }
 
 exec_env_file_caps() {
   start_sleeper
   printf 'A=from file\nB=two  words\n# a comment\n' >"$E2E_TMP/env"
   dk exec --env-file "$E2E_TMP/env" "$C" sh -c 'echo "[$A] [$B]"'
-  echo "exec has CAP_SYS_ADMIN: $(has_sys_admin self)"
-  echo "workload has CAP_SYS_ADMIN: $(has_sys_admin 1)"
-  echo "CAP_NET_RAW (bit 13), a default one: $(dk exec "$C" sh -c 'c=$(sed -n "s/^CapEff:[[:space:]]*//p" /proc/self/status); echo $(((0x$c >> 13) & 1))')"
+  echo "exec has CAP_SYS_ADMIN: $(cap_bit self 21)"
+  echo "workload has CAP_SYS_ADMIN: $(cap_bit 1 21)"
+  echo "CAP_NET_RAW (bit 13), a default one: $(cap_bit self 13)"
 }
 both "exec --env-file, and the container's capabilities" exec_env_file_caps \
   '[from file] [two  words]
