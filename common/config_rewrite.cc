@@ -524,6 +524,7 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     spec["readonly_root"] = root != nullptr && GetBool(*root, "readonly").value_or(false);
     spec["guest_mounts"] = std::move(guest_mounts);
     spec["binds"] = std::move(binds);
+    if (!facts.external_dns.empty()) spec["external_dns"] = facts.external_dns;
     Json vm = Json::object();
     vm["cpus"] = size.cpus;
     vm["memory_mib"] = size.memory_mib;

@@ -79,6 +79,8 @@ struct HostFacts {
   // operation not permitted" when asked for a capability it does not hold itself, so RunCVM's
   // extra capabilities are requested only when the host has them (a sandboxed dockerd may not).
   uint64_t available_caps = ~uint64_t{0};
+  // The servers Docker's embedded DNS forwards to, which the VM asks itself (dns_servers.h).
+  std::vector<std::string> external_dns;
 };
 
 struct RewriteResult {

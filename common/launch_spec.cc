@@ -28,6 +28,11 @@ absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc) {
       spec.binds.push_back(b.get<std::string>());
     }
   }
+  if (const Json* dns = FindMember(doc, "external_dns"); dns != nullptr && dns->is_array()) {
+    for (const Json& server : *dns) {
+      if (server.is_string()) spec.external_dns.push_back(server.get<std::string>());
+    }
+  }
   const Json* vm = FindMember(doc, "vm");
   if (vm == nullptr) return absl::InvalidArgumentError("launch spec: missing vm");
   spec.vm.cpus = static_cast<int>(GetInt(*vm, "cpus").value_or(0));

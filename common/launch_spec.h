@@ -43,6 +43,8 @@ struct LaunchSpec {
   std::vector<GuestMount> guest_mounts;
   // Where Docker's binds (volumes, host paths, /etc/hosts...) appear in the VM, in config order.
   std::vector<std::string> binds;
+  // The servers the VM asks for names Docker's embedded DNS cannot forward (dns_servers.h).
+  std::vector<std::string> external_dns;
   VmSpec vm;
   bool terminal = false;  // process.terminal, for convenience
   std::string runtime_debug_log;  // RUNCVM_RUNTIME_DEBUG: the runtime's log on the host

@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/dns_servers.h"
 #include "common/exit_code.h"
 #include "common/fd.h"
 #include "common/image_kernel.h"
@@ -443,6 +444,7 @@ absl::StatusOr<HostFacts> GatherHostFacts(const std::string& runcvm_root,
   facts.has_vhost_net = PathExists("/dev/vhost-net");
   facts.kernels = ListKernels(runcvm_root);
   facts.available_caps = OwnBoundingCaps();
+  facts.external_dns = FindExternalDnsServers(config);
   if (absl::StatusOr<std::string> rootfs = RootfsPath(config, bundle_dir); rootfs.ok()) {
     facts.image_kernel = FindImageKernel(*rootfs);
   }
