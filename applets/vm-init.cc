@@ -56,6 +56,7 @@ absl::StatusOr<int> RunVm() {
     return ApplyProcessSpecAndExec(workload);
   };
   GuestAgent agent(std::move(port), launch.terminal, start_workload);
+  agent.UseExternalDns(launch.external_dns);
   return agent.Run();
 }
 

@@ -61,6 +61,33 @@ absl::StatusOr<sockaddr_in> Ipv4SocketAddress(const std::string& address, uint16
   return sa;
 }
 
+// An upstream server's socket address: IPv4 or IPv6 (a --dns server may be either).
+struct SocketAddress {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  int family() const { return storage.ss_family; }
+  const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage); }
+};
+
+absl::StatusOr<SocketAddress> IpSocketAddress(const std::string& address, uint16_t port) {
+  SocketAddress sa;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&sa.storage);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&sa.storage);
+  if (inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    sa.length = sizeof *v4;
+  } else if (inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    sa.length = sizeof *v6;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("DNS relay: '", address, "' is not an IP address"));
+  }
+  return sa;
+}
+
 }  // namespace
 
 std::string EncodeDnsPayload(const DnsMessage& message) {
@@ -125,6 +152,11 @@ std::string DnsServfail(std::string_view query) {
   reply[3] = static_cast<char>((static_cast<unsigned char>(reply[3]) & 0xf0) | 2);  // SERVFAIL
   for (size_t i = 6; i < kDnsHeader; ++i) reply[i] = 0;  // no answer, authority or additional
   return reply;
+}
+
+int DnsRcode(std::string_view message) {
+  if (message.size() < kDnsHeader) return -1;
+  return static_cast<unsigned char>(message[3]) & 0x0f;
 }
 
 bool ResolvConfUsesEmbeddedDns(std::string_view resolv_conf) {
@@ -294,13 +326,13 @@ DnsForwarder::DnsForwarder(std::string upstream, uint16_t port, absl::Duration t
     : upstream_(std::move(upstream)), port_(port), timeout_(timeout), timer_(NewTimer()) {}
 
 absl::Status DnsForwarder::Start(Exchange& exchange) {
-  ASSIGN_OR_RETURN(sockaddr_in sa, Ipv4SocketAddress(upstream_, port_));
+  ASSIGN_OR_RETURN(SocketAddress sa, IpSocketAddress(upstream_, port_));
   bool tcp = exchange.query.transport == DnsTransport::kTcp;
-  exchange.fd.reset(
-      socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  exchange.fd.reset(socket(sa.family(),
+                           (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!exchange.fd.valid()) return ErrnoError(errno, "DNS forwarder: socket");
   // A connected UDP socket only accepts datagrams from the upstream: no spoofed answers.
-  if (connect(exchange.fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 &&
+  if (connect(exchange.fd.get(), sa.get(), sa.length) != 0 &&
       errno != EINPROGRESS) {
     return ErrnoError(errno, "DNS forwarder: connect");
   }

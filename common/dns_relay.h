@@ -53,6 +53,13 @@ std::string TcpDnsFrame(std::string_view message);
 // query the upstream did not answer in time; empty if `query` is not a parseable DNS query.
 std::string DnsServfail(std::string_view query);
 
+// RCODE of a DNS message (RFC 1035 4.1.1): 0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN...; -1 when the
+// message is shorter than its header.
+inline constexpr int kDnsNoError = 0;
+inline constexpr int kDnsServfail = 2;
+inline constexpr int kDnsNxdomain = 3;
+int DnsRcode(std::string_view message);
+
 // Whether a resolv.conf names Docker's embedded DNS server (127.0.0.11): user-defined networks.
 // On the default bridge it lists the host's resolvers, which the VM reaches by routing.
 bool ResolvConfUsesEmbeddedDns(std::string_view resolv_conf);

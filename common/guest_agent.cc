@@ -54,7 +54,8 @@ GuestAgent::GuestAgent(UniqueFd port, bool workload_terminal,
                        std::function<absl::Status()> start_workload)
     : channel_(std::move(port)),
       workload_terminal_(workload_terminal),
-      start_workload_(std::move(start_workload)) {}
+      start_workload_(std::move(start_workload)),
+      dns_fallback_([this](const DnsMessage& reply) { dns_.Reply(reply); }) {}
 
 GuestAgent::Session& GuestAgent::AddSession(uint32_t id, bool terminal,
                                             SpawnedProcess spawned) {
@@ -122,7 +123,7 @@ void GuestAgent::OnFrame(Frame frame) {
   if (frame.type == Type::kDnsReply) {
     if (absl::StatusOr<DnsMessage> reply = DecodeDnsPayload(frame.payload);
         reply.ok()) {
-      dns_.Reply(*reply);
+      dns_fallback_.DockerAnswered(*reply);
     }
     return;
   }
@@ -229,8 +230,10 @@ absl::StatusOr<int> GuestAgent::Run() {
   while (!closed_by_host_) {
     Poller poller;
     dns_.Register(poller, [this](DnsMessage query) {
+      dns_fallback_.Asked(query);
       channel_.Send(protocol::DnsQuery(EncodeDnsPayload(query)));
     });
+    dns_fallback_.Register(poller);
     channel_.Register(poller, [this](Frame f) { OnFrame(std::move(f)); });
     for (auto& [id, session] : sessions_) session.relay->Register(poller);
     poller.Watch(signal_fd_.get(), POLLIN, [this](short) {

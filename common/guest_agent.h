@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/channel.h"
+#include "common/dns_fallback.h"
 #include "common/dns_relay.h"
 #include "common/fd.h"
 #include "common/poller.h"
@@ -28,6 +29,9 @@ class GuestAgent {
   // Runs until the workload has exited, its status has been reported and the container side has
   // acknowledged it (or stopped answering). Returns the workload's exit code.
   absl::StatusOr<int> Run();
+
+  // The servers to ask for names Docker's embedded DNS cannot forward (dns_fallback.h).
+  void UseExternalDns(const std::vector<std::string>& servers) { dns_fallback_.UseServers(servers); }
 
  private:
   struct Session {
@@ -58,6 +62,7 @@ class GuestAgent {
   int workload_exit_code_ = 0;
   UniqueFd signal_fd_;
   DnsListener dns_;  // 127.0.0.11:53 in the VM, relayed to Docker's (dns_relay.h)
+  DnsFallback dns_fallback_;  // what Docker cannot answer from here (dns_fallback.h)
   UniqueFd exit_request_watch_;  // inotify on /.runcvm, for qemu-exit
 };
 

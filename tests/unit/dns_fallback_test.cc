@@ -1,0 +1,191 @@
+#include "common/dns_fallback.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "absl/time/clock.h"
+#include "catch2/catch.hpp"
+#include "common/dns_servers.h"
+
+namespace runcvm {
+namespace {
+
+std::string Query(uint16_t dns_id) {
+  std::string q;
+  q += static_cast<char>(dns_id >> 8);
+  q += static_cast<char>(dns_id & 0xff);
+  q += std::string("\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00", 10);
+  q += std::string("\x07" "outside\x04" "test\x00", 14);
+  q += std::string("\x00\x01\x00\x01", 4);
+  return q;
+}
+
+std::string Response(std::string query, int rcode) {
+  query[2] = static_cast<char>(query[2] | 0x80);
+  query[3] = static_cast<char>((query[3] & 0xf0) | rcode);
+  return query;
+}
+
+// An external server at `address`:port answering every UDP query with `rcode`; port 0 picks one.
+struct FakeServer {
+  UniqueFd udp;
+  uint16_t port = 0;
+  int rcode;
+  int queries = 0;
+  FakeServer(const char* address, uint16_t want_port, int answer_rcode) : rcode(answer_rcode) {
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(want_port);
+    inet_pton(AF_INET, address, &sa.sin_addr);
+    udp.reset(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+    REQUIRE(bind(udp.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
+    socklen_t len = sizeof sa;
+    getsockname(udp.get(), reinterpret_cast<sockaddr*>(&sa), &len);
+    port = ntohs(sa.sin_port);
+  }
+  void Register(Poller& poller) {
+    poller.Watch(udp.get(), POLLIN, [this](short) {
+      char buf[512];
+      sockaddr_in peer{};
+      socklen_t len = sizeof peer;
+      ssize_t n = recvfrom(udp.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer), &len);
+      if (n <= 0) return;
+      ++queries;
+      std::string a = Response(std::string(buf, n), rcode);
+      sendto(udp.get(), a.data(), a.size(), 0, reinterpret_cast<sockaddr*>(&peer), len);
+    });
+  }
+};
+
+// Runs the loop until a reply reached the client or `limit` passed; `docker` is called every
+// round with the time since the query, to play Docker's part.
+struct Harness {
+  std::vector<DnsMessage> replies;
+  DnsFallback fallback{[this](const DnsMessage& r) { replies.push_back(r); }};
+  absl::Time start = absl::Now();
+
+  absl::Duration RunUntilReply(std::vector<FakeServer*> servers,
+                               const std::function<void(absl::Duration)>& docker,
+                               absl::Duration limit = absl::Seconds(8)) {
+    while (replies.empty() && absl::Now() - start < limit) {
+      Poller poller;
+      fallback.Register(poller);
+      for (FakeServer* s : servers) s->Register(poller);
+      REQUIRE(poller.Wait(20).ok());
+      docker(absl::Now() - start);
+    }
+    return absl::Now() - start;
+  }
+};
+
+TEST_CASE("Docker's answer to a name it knows goes straight back; no server is asked") {
+  FakeServer server("127.0.0.1", 0, kDnsNoError);
+  Harness h;
+  h.fallback.UseServers({"127.0.0.1"}, server.port);
+  DnsMessage query{1, DnsTransport::kUdp, Query(0x1001)};
+  h.fallback.Asked(query);
+  bool answered = false;
+  h.RunUntilReply({&server}, [&](absl::Duration) {
+    if (answered) return;
+    answered = true;
+    h.fallback.DockerAnswered({1, DnsTransport::kUdp, Response(query.bytes, kDnsNoError)});
+  });
+  REQUIRE(h.replies.size() == 1);
+  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
+  CHECK(server.queries == 0);
+  CHECK(h.fallback.pending() == 0);
+}
+
+TEST_CASE("a name Docker does not answer is asked of the external server after the grace") {
+  FakeServer server("127.0.0.1", 0, kDnsNoError);
+  Harness h;
+  h.fallback.UseServers({"127.0.0.1"}, server.port);
+  DnsMessage query{2, DnsTransport::kUdp, Query(0x2002)};
+  h.fallback.Asked(query);
+  absl::Duration took = h.RunUntilReply({&server}, [](absl::Duration) {});
+  REQUIRE(h.replies.size() == 1);
+  CHECK(h.replies[0].id == 2);
+  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
+  CHECK(server.queries == 1);
+  CHECK(took >= kDockerGrace);
+  CHECK(took < kNegativeHold);
+  // Docker's late SERVFAIL (the relay giving up) finds nobody waiting and goes nowhere harmful.
+  h.fallback.DockerAnswered({2, DnsTransport::kUdp, DnsServfail(query.bytes)});
+  CHECK(h.replies.size() == 2);  // passed on: the listener drops ids it no longer knows
+}
+
+TEST_CASE("a negative answer is held for Docker, and Docker's answer wins within the hold") {
+  FakeServer server("127.0.0.1", 0, kDnsNxdomain);
+  Harness h;
+  h.fallback.UseServers({"127.0.0.1"}, server.port);
+  DnsMessage query{3, DnsTransport::kUdp, Query(0x3003)};
+  h.fallback.Asked(query);
+  bool answered = false;
+  h.RunUntilReply({&server}, [&](absl::Duration since) {
+    // Docker, slow under load, answers after the server's NXDOMAIN but within the hold.
+    if (answered || server.queries == 0 || since < kDockerGrace + absl::Milliseconds(200)) return;
+    answered = true;
+    h.fallback.DockerAnswered({3, DnsTransport::kUdp, Response(query.bytes, kDnsNoError)});
+  });
+  REQUIRE(h.replies.size() == 1);
+  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
+}
+
+TEST_CASE("a negative answer reaches the client when the hold is over") {
+  FakeServer server("127.0.0.1", 0, kDnsNxdomain);
+  Harness h;
+  h.fallback.UseServers({"127.0.0.1"}, server.port);
+  DnsMessage query{4, DnsTransport::kUdp, Query(0x4004)};
+  h.fallback.Asked(query);
+  absl::Duration took = h.RunUntilReply({&server}, [](absl::Duration) {});
+  REQUIRE(h.replies.size() == 1);
+  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNxdomain));
+  CHECK(took >= kNegativeHold);
+  CHECK(took < kNegativeHold + absl::Seconds(1));
+}
+
+TEST_CASE("a failing server passes the query to the next; Docker's SERVFAIL skips the grace") {
+  FakeServer failing("127.0.0.1", 0, kDnsServfail);
+  FakeServer good("127.0.0.2", failing.port, kDnsNoError);
+  Harness h;
+  h.fallback.UseServers({"127.0.0.1", "127.0.0.2"}, failing.port);
+  DnsMessage query{5, DnsTransport::kUdp, Query(0x5005)};
+  h.fallback.Asked(query);
+  h.fallback.DockerAnswered({5, DnsTransport::kUdp, DnsServfail(query.bytes)});
+  absl::Duration took = h.RunUntilReply({&failing, &good}, [](absl::Duration) {});
+  REQUIRE(h.replies.size() == 1);
+  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
+  CHECK(failing.queries == 1);
+  CHECK(good.queries == 1);
+  CHECK(took < kDockerGrace);
+}
+
+TEST_CASE("without external servers every reply is Docker's, SERVFAIL included") {
+  Harness h;
+  DnsMessage query{6, DnsTransport::kTcp, Query(0x6006)};
+  h.fallback.Asked(query);
+  CHECK(h.fallback.pending() == 0);
+  h.fallback.DockerAnswered({6, DnsTransport::kTcp, DnsServfail(query.bytes)});
+  REQUIRE(h.replies.size() == 1);
+  CHECK(h.replies[0].transport == DnsTransport::kTcp);
+  CHECK(DnsRcode(h.replies[0].bytes) == kDnsServfail);
+}
+
+TEST_CASE("external servers: --dns first, else the host's; no loopback, no repeats") {
+  CHECK(ResolvConfNameservers("# c\nnameserver 10.0.0.1\n  nameserver\t::1\nsearch x\n") ==
+        std::vector<std::string>{"10.0.0.1", "::1"});
+  Json hostconfig = ParseJson(R"({"Dns":["192.0.2.53","2001:db8::53"],"DnsSearch":[]})", "t").value();
+  CHECK(HostConfigDnsServers(hostconfig) == std::vector<std::string>{"192.0.2.53", "2001:db8::53"});
+  CHECK(HostConfigDnsServers(ParseJson(R"({"Dns":null})", "t").value()).empty());
+  std::vector<std::string> host = {"127.0.0.53", "10.0.0.1", "10.0.0.1", "::1", "fd00::1", "x"};
+  CHECK(ExternalDnsServers({}, host) == std::vector<std::string>{"10.0.0.1", "fd00::1"});
+  CHECK(ExternalDnsServers({"192.0.2.53"}, host) == std::vector<std::string>{"192.0.2.53"});
+  CHECK(ExternalDnsServers({"127.0.0.1"}, host).empty());  // Docker asks it from the host
+  CHECK(HostResolvConfPath("nameserver 127.0.0.53\noptions edns0\n") ==
+        "/run/systemd/resolve/resolv.conf");
+  CHECK(HostResolvConfPath("nameserver 10.0.0.1\n") == "/etc/resolv.conf");
+}
+
+}  // namespace
+}  // namespace runcvm
