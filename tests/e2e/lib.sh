@@ -66,7 +66,22 @@ wget_retry() {
     _body=$(timeout 10 busybox wget -q -O- "$1" 2>/dev/null) && { echo "$_body"; return 0; }
     sleep 1
   done
-  e2e_fail "no answer from $1"
+  e2e_fail "no answer from $1"; return 1
+}
+
+# vm_diagnostics CONTAINER: what a failed case needs to tell a dead VM from a slow one, on stderr:
+# the container's state, the tail of its logs and, while it runs, of RunCVM's own logs in it.
+vm_diagnostics() {
+  {
+    echo "--- $1: $(dk inspect -f '{{.State.Status}} exit={{.State.ExitCode}} started={{.State.StartedAt}} finished={{.State.FinishedAt}}' "$1" 2>&1)"
+    dk logs --tail 20 "$1" 2>&1 | sed 's/^/logs: /'
+    _pid=$(dk inspect -f '{{.State.Pid}}' "$1" 2>/dev/null)
+    if [ -n "$_pid" ] && [ "$_pid" != 0 ]; then
+      for _f in init.log console.log qemu.log virtiofsd.log; do
+        tail -n 15 "/proc/$_pid/root/run/runcvm/$_f" 2>/dev/null | sed "s/^/$_f: /"
+      done
+    fi
+  } >&2
 }
 
 exit_code_of() { dk inspect -f '{{.State.ExitCode}}' "$1"; }
