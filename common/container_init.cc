@@ -305,12 +305,7 @@ void ContainerInit::Loop(Poller& poller) {
     ++it;
   }
   if (hello_) workload_.Register(poller);
-  poller.Watch(signal_fd_.get(), POLLIN, [this](short) {
-    signalfd_siginfo info;
-    while (read(signal_fd_.get(), &info, sizeof info) == sizeof info) {
-      OnSignal(static_cast<int>(info.ssi_signo));
-    }
-  });
+  WatchSignalFd(poller, signal_fd_.get(), [this](int signo) { OnSignal(signo); });
 }
 
 absl::StatusOr<int> ContainerInit::Finish() {
@@ -326,12 +321,8 @@ absl::StatusOr<int> ContainerInit::Finish() {
     absl::Time deadline = absl::Now() + kQemuExitGrace;
     while (!qemu_status_ && absl::Now() < deadline) {
       Poller poller;
-      poller.Watch(signal_fd_.get(), POLLIN, [this](short) {
-        signalfd_siginfo info;
-        while (read(signal_fd_.get(), &info, sizeof info) == sizeof info) {
-        }
-        ReapChildren();
-      });
+      // Only children matter now: the workload has exited, a late SIGTERM has nothing to stop.
+      WatchSignalFd(poller, signal_fd_.get(), [this](int) { ReapChildren(); });
       if (vm_ != nullptr) vm_->Register(poller, [](Frame) {});
       RETURN_IF_ERROR(poller.Wait(100));
       ReapChildren();

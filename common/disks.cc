@@ -61,7 +61,26 @@ absl::Status Format(const DiskSpec& disk, const DiskPrepPaths& paths) {
                                                     " failed: ", absl::StripAsciiWhitespace(out)));
 }
 
-absl::Status PrepareDisk(const DiskSpec& disk, const DiskPrepPaths& paths) {
+// The directories that creating `dir` makes, deepest first, so that a failure can take them away
+// again: a failed docker run leaves nothing behind.
+std::vector<std::string> MissingDirectories(std::string dir) {
+  std::vector<std::string> missing;
+  while (!dir.empty() && dir != "/" && !PathExists(dir)) {
+    missing.push_back(dir);
+    dir = Dirname(dir);
+  }
+  return missing;
+}
+
+// Takes back what a failed PrepareDisks made: backing files, then directories deepest first.
+void RemoveCreated(const std::vector<std::string>& files, const std::vector<std::string>& dirs) {
+  for (const std::string& path : files) unlink(path.c_str());
+  for (const std::string& dir : dirs) rmdir(dir.c_str());
+}
+
+// `new_dirs` gets the directories made for the backing file (deepest first).
+absl::Status PrepareDisk(const DiskSpec& disk, const DiskPrepPaths& paths,
+                         std::vector<std::string>& new_dirs) {
   struct stat st;
   if (lstat(disk.src.c_str(), &st) == 0) {
     if (!S_ISREG(st.st_mode)) return absl::FailedPreconditionError("not a regular file");
@@ -73,6 +92,8 @@ absl::Status PrepareDisk(const DiskSpec& disk, const DiskPrepPaths& paths) {
   if (disk.size_bytes <= 0) {
     return absl::FailedPreconditionError("does not exist and no <size> was given to create it");
   }
+  std::vector<std::string> missing = MissingDirectories(Dirname(disk.src));
+  new_dirs.insert(new_dirs.begin(), missing.begin(), missing.end());
   RETURN_IF_ERROR(MkdirAll(Dirname(disk.src), 0755));
   {
     UniqueFd fd(open(disk.src.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
@@ -98,18 +119,19 @@ absl::Status PrepareDisks(std::span<const DiskSpec> disks, const DiskPrepPaths& 
   if (disks.empty()) return absl::OkStatus();
   std::string fstab;
   std::vector<std::string> created;
+  std::vector<std::string> created_dirs;  // deepest first
   for (size_t i = 0; i < disks.size(); ++i) {
     const DiskSpec& disk = disks[i];
     bool existed = PathExists(disk.src);
-    if (absl::Status st = PrepareDisk(disk, paths); !st.ok()) {
-      for (const std::string& path : created) unlink(path.c_str());
+    if (absl::Status st = PrepareDisk(disk, paths, created_dirs); !st.ok()) {
+      RemoveCreated(created, created_dirs);
       return Annotate(st, absl::StrCat("RUNCVM_DISKS: '", disk.src, "'"));
     }
     if (!existed) created.push_back(disk.src);
     absl::StrAppend(&fstab, DiskFstabLine(disk, i), "\n");
   }
   if (absl::Status st = WriteFileAtomic(paths.fstab, fstab, 0644); !st.ok()) {
-    for (const std::string& path : created) unlink(path.c_str());
+    RemoveCreated(created, created_dirs);
     return Annotate(st, "RUNCVM_DISKS");
   }
   return absl::OkStatus();

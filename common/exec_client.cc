@@ -90,14 +90,11 @@ absl::StatusOr<int> RunExecClient(const std::string& exec_socket, const std::str
       }
     });
     relay.Register(poller);
-    poller.Watch(signal_fd.get(), POLLIN, [&](short) {
-      signalfd_siginfo info;
-      while (read(signal_fd.get(), &info, sizeof info) == sizeof info) {
-        if (info.ssi_signo == SIGWINCH) {
-          send_size();
-        } else {
-          channel.Send(protocol::Signal(0, info.ssi_signo));
-        }
+    WatchSignalFd(poller, signal_fd.get(), [&](int signo) {
+      if (signo == SIGWINCH) {
+        send_size();
+      } else {
+        channel.Send(protocol::Signal(0, signo));
       }
     });
     RETURN_IF_ERROR(poller.Wait(-1));

@@ -236,12 +236,7 @@ absl::StatusOr<int> GuestAgent::Run() {
     dns_fallback_.Register(poller);
     channel_.Register(poller, [this](Frame f) { OnFrame(std::move(f)); });
     for (auto& [id, session] : sessions_) session.relay->Register(poller);
-    poller.Watch(signal_fd_.get(), POLLIN, [this](short) {
-      signalfd_siginfo info;
-      while (read(signal_fd_.get(), &info, sizeof info) == sizeof info) {
-      }
-      ReapChildren();
-    });
+    WatchSignalFd(poller, signal_fd_.get(), [this](int) { ReapChildren(); });
     if (exit_request_watch_.valid()) {
       poller.Watch(exit_request_watch_.get(), POLLIN, [this](short) {
         alignas(inotify_event) char buf[4096];

@@ -1,5 +1,8 @@
 #include "common/poller.h"
 
+#include <sys/signalfd.h>
+#include <unistd.h>
+
 #include <cerrno>
 
 #include "common/status.h"
@@ -22,6 +25,15 @@ absl::Status Poller::Wait(int timeout_ms) {
     if (fds[i].revents != 0) callbacks[i](fds[i].revents);
   }
   return absl::OkStatus();
+}
+
+void WatchSignalFd(Poller& poller, int signal_fd, std::function<void(int signo)> on_signal) {
+  poller.Watch(signal_fd, POLLIN, [signal_fd, on_signal = std::move(on_signal)](short) {
+    signalfd_siginfo info;
+    while (read(signal_fd, &info, sizeof info) == sizeof info) {
+      on_signal(static_cast<int>(info.ssi_signo));
+    }
+  });
 }
 
 }  // namespace runcvm

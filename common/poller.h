@@ -26,6 +26,10 @@ class Poller {
   std::vector<Callback> callbacks_;
 };
 
+// Watches a signalfd (SFD_NONBLOCK) for the next Wait(): every signal queued on it goes to
+// `on_signal`, in order, so that none is left behind to wake the next poll for nothing.
+void WatchSignalFd(Poller& poller, int signal_fd, std::function<void(int signo)> on_signal);
+
 }  // namespace runcvm
 
 #endif  // RUNCVM_COMMON_POLLER_H_

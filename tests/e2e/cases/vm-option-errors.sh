@@ -75,14 +75,14 @@ invalid RUNCVM_DISKS=/disks/a,/data,ext4,64M;/disks/b,/data,ext4,64M: disk 2 ('/
 
 # A size too small for what the image has at <dst> is only known once mke2fs has tried, in the
 # container before QEMU starts: the container fails (125) with one line, and the half-made
-# backing file is removed.
+# backing file is removed with the directories made for it.
 too_full() {
-  out=$(drun -v "${E2E_PREFIX}disks:/disks" -e 'RUNCVM_DISKS=/disks/bin.img,/bin,ext4,1M' \
+  out=$(drun -v "${E2E_PREFIX}disks:/disks" -e 'RUNCVM_DISKS=/disks/new/dir/bin.img,/bin,ext4,1M' \
     "$BUSYBOX" true 2>&1)
   echo "rc=$?"
   printf '%s\n' "$out" | grep -c 'RUNCVM_DISKS'
-  printf '%s\n' "$out" | grep -o "RUNCVM_DISKS: '/disks/bin.img': mke2fs -t ext4 -d /vm/bin /disks/bin.img failed"
+  printf '%s\n' "$out" | grep -o "RUNCVM_DISKS: '/disks/new/dir/bin.img': mke2fs -t ext4 -d /vm/bin /disks/new/dir/bin.img failed"
   volume_files
 }
 vm_only "a disk too small for the image's <dst> fails the container, nothing left" too_full \
-  "rc=125\n1\nRUNCVM_DISKS: '/disks/bin.img': mke2fs -t ext4 -d /vm/bin /disks/bin.img failed\n"
+  "rc=125\n1\nRUNCVM_DISKS: '/disks/new/dir/bin.img': mke2fs -t ext4 -d /vm/bin /disks/new/dir/bin.img failed\n"
