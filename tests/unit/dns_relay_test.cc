@@ -216,3 +216,43 @@ TEST_CASE("nobody listening upstream: SERVFAIL at once, not after the timeout") 
 
 }  // namespace
 }  // namespace runcvm
+
+namespace runcvm {
+namespace {
+
+TEST_CASE("the forwarder asks an IPv6 upstream (a --dns server may be one)") {
+  UniqueFd server(socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+  sockaddr_in6 sa{};
+  sa.sin6_family = AF_INET6;
+  sa.sin6_addr = in6addr_loopback;
+  if (bind(server.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    WARN("no IPv6 loopback here: not tested");
+    return;
+  }
+  socklen_t len = sizeof sa;
+  getsockname(server.get(), reinterpret_cast<sockaddr*>(&sa), &len);
+  DnsForwarder forwarder("::1", ntohs(sa.sin6_port), absl::Seconds(5));
+  forwarder.Forward({11, DnsTransport::kUdp, ExampleQuery()});
+  std::vector<DnsMessage> replies;
+  for (int round = 0; round < 40 && replies.empty(); ++round) {
+    Poller poller;
+    forwarder.Register(poller, [&](DnsMessage r) { replies.push_back(std::move(r)); });
+    poller.Watch(server.get(), POLLIN, [&](short) {
+      char buf[512];
+      sockaddr_in6 peer{};
+      socklen_t peer_len = sizeof peer;
+      ssize_t n = recvfrom(server.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer),
+                           &peer_len);
+      if (n <= 0) return;
+      std::string answer = FakeUpstream::Answer(std::string(buf, n));
+      sendto(server.get(), answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&peer),
+             peer_len);
+    });
+    REQUIRE(poller.Wait(100).ok());
+  }
+  REQUIRE(replies.size() == 1);
+  CHECK(replies[0].bytes == FakeUpstream::Answer(ExampleQuery()));
+}
+
+}  // namespace
+}  // namespace runcvm
