@@ -50,11 +50,11 @@ wait_logs() {
     dk logs "$1" 2>&1 | grep -qE "$2" && return 0
     [ "$(dk inspect -f '{{.State.Status}}' "$1" 2>/dev/null)" = running ] || {
       dk logs "$1" 2>&1 | grep -qE "$2" && return 0
-      e2e_log "wait_logs: $1 is not running and never printed /$2/"; return 1
+      e2e_log "wait_logs: $1 is not running and never printed /$2/"; vm_diagnostics "$1"; return 1
     }
     sleep 0.5
   done
-  e2e_log "wait_logs: timed out waiting for /$2/ in the logs of $1"; return 1
+  e2e_log "wait_logs: timed out waiting for /$2/ in the logs of $1"; vm_diagnostics "$1"; return 1
 }
 
 # wget_retry URL: the body of an HTTP GET from the host, retrying while the VM boots (TCG: tens of
@@ -168,7 +168,7 @@ e2e_call() {
 
 e2e_show() {  # e2e_show RUNTIME: its failures and the tail of its stderr
   [ -s "$E2E_TMP/$1.fails" ] && sed "s/^/  $1 failed: /" "$E2E_TMP/$1.fails"
-  [ -s "$E2E_TMP/$1.err" ] && { echo "  $1 stderr (last 15 lines):"; tail -n 15 "$E2E_TMP/$1.err" | sed 's/^/    /'; }
+  [ -s "$E2E_TMP/$1.err" ] && { echo "  $1 stderr (last 80 lines):"; tail -n 80 "$E2E_TMP/$1.err" | sed 's/^/    /'; }
   return 0
 }
 
