@@ -5,12 +5,14 @@
 // guest agent: the workload starts in its own PID and mount namespaces, exactly as a container's
 // process would, and its stdio, signals and exit status travel over the control port. When the
 // workload has exited and the container has its status, the VM powers off.
+#include <fcntl.h>
 #include <sys/reboot.h>
 #include <unistd.h>
 
 #include "applets/applets.h"
 #include "common/disks.h"
 #include "common/exit_code.h"
+#include "common/fd.h"
 #include "common/guest_agent.h"
 #include "common/guest_net.h"
 #include "common/guest_setup.h"
@@ -30,6 +32,14 @@ namespace {
 
 constexpr char kGuestInitPath[] = "/opt/runcvm/bin/runcvm-init";
 
+// Home, then erase to the end of the screen: the VT's own escape sequences.
+void ClearConsole(const char* device) {
+  UniqueFd tty(open(device, O_WRONLY | O_NOCTTY | O_CLOEXEC));
+  absl::Status cleared = tty.valid() ? WriteAll(tty.get(), "\033[H\033[J")
+                                     : ErrnoError(errno, absl::StrCat("open ", device));
+  if (!cleared.ok()) LogWarning(cleared.message());
+}
+
 absl::StatusOr<int> RunVm() {
   RETURN_IF_ERROR(MountContainerFilesystems());
   RETURN_IF_ERROR(BringUpLoopback());
@@ -40,6 +50,15 @@ absl::StatusOr<int> RunVm() {
   if (!launch.vm.disks.empty()) RETURN_IF_ERROR(MountDisks());
   ASSIGN_OR_RETURN(ProcessSpec workload, ParseProcessSpec(launch.process));
   StripRuncvmEnvironment(workload);
+  SessionStdio stdio;
+  stdio.terminal = launch.terminal;
+  if (launch.vm.curses()) {
+    UseConsoleTerm(workload);
+    stdio.device = kConsoleDevice;
+    // What SeaBIOS wrote on the screen stays there under the Linux console; the workload starts
+    // on a clean one (unless RUNCVM_KERNEL_DEBUG put the boot there to be read).
+    if (!launch.vm.kernel_debug) ClearConsole(kConsoleDevice);
+  }
   ASSIGN_OR_RETURN(UniqueFd port, OpenVirtioPort(protocol::kPortName));
 
   auto start_workload = [&launch, &workload]() -> absl::Status {
@@ -55,7 +74,7 @@ absl::StatusOr<int> RunVm() {
     }
     return ApplyProcessSpecAndExec(workload);
   };
-  GuestAgent agent(std::move(port), launch.terminal, start_workload);
+  GuestAgent agent(std::move(port), stdio, start_workload);
   agent.UseExternalDns(launch.external_dns);
   return agent.Run();
 }
