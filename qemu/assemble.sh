@@ -93,10 +93,18 @@ for f in "${firmware[@]}"; do
   read -r pkg path <<<"$f"
   install -m 0644 "$(realpath "$out/unpacked/$pkg$path")" "$new/share/qemu/$(basename "$path")"
 done
+# Recompiled (the build machine's infocmp/tic, ncurses-bin) without smcup/rmcup: QEMU's curses UI
+# would otherwise draw on the terminal's alternate screen and, when the VM stops, switch back to
+# what was there before, taking the workload's last screen (an error message, a result) with it.
+# Without them the last screen stays on the terminal, as a container's output does.
+mkdir -p "$new/share/terminfo"
 for t in "${terminfo[@]}"; do
-  install -D -m 0644 "$(realpath "$out/unpacked/ncurses-base/lib/terminfo/${t:0:1}/$t")" \
-    "$new/share/terminfo/${t:0:1}/$t"
+  infocmp -x -A "$out/unpacked/ncurses-base/lib/terminfo" "$t" |
+    sed -E 's/(^|[[:space:]])(smcup|rmcup)=[^,]*,//g' > "$out/terminfo.src"
+  tic -x -o "$new/share/terminfo" "$out/terminfo.src"
+  [ -f "$new/share/terminfo/${t:0:1}/$t" ] || { echo "qemu: tic made no terminfo entry $t" >&2; exit 1; }
 done
+rm -f "$out/terminfo.src"
 mkdir -p "$new/lib/gconv"
 for g in "${gconv[@]}"; do
   install -m 0644 "$out/unpacked/libc6/usr/lib/x86_64-linux-gnu/gconv/$g.so" "$new/lib/gconv/"
