@@ -44,7 +44,7 @@ constexpr int kForwardedSignals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2
 
 constexpr absl::Duration kQemuExitGrace = absl::Seconds(10);
 // QEMU's curses display redraws every 30 ms: the VM keeps running this long after the workload
-// exits, so that its last output reaches the terminal before QEMU does.
+// exits, so that its last output is drawn on the terminal before QEMU exits.
 constexpr absl::Duration kCursesLastFrame = absl::Milliseconds(500);
 constexpr int kDrainTimeoutMs = 5000;
 

@@ -64,8 +64,8 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
   qemu.virtiofs_socket = paths.virtiofs_socket();
   qemu.control_socket = paths.ctl_socket();
   // With RUNCVM_KERNEL_DEBUG the console goes where QEMU's own output goes: the container's
-  // stderr (with the curses display, QEMU's log: the terminal is the screen's). Otherwise to a log
-  // that init prints if the VM fails.
+  // stderr (with the curses display, QEMU's log: the terminal shows the screen). Otherwise to a
+  // log that init prints if the VM fails.
   qemu.console_path = spec.vm.kernel_debug ? "/proc/self/fd/2" : paths.console_log();
   if (spec.vm.kernel_debug) qemu.serial_path = "/proc/self/fd/2";
   // RUNCVM_BIOS_DEBUG: QEMU's stderr is the container's then too (StartQemu).
