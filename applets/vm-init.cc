@@ -32,12 +32,21 @@ namespace {
 
 constexpr char kGuestInitPath[] = "/opt/runcvm/bin/runcvm-init";
 
-// Home, then erase to the end of the screen: the VT's own escape sequences.
-void ClearConsole(const char* device) {
+// The VGA console the workload will run on (RUNCVM_QEMU_DISPLAY=curses): checked here, so that a
+// kernel without one fails the VM with a line saying so rather than the workload with ENOENT.
+// What SeaBIOS wrote on the screen stays there under the Linux console, so unless
+// RUNCVM_KERNEL_DEBUG put the boot there to be read, the screen is cleared (home, then erase to
+// the end: the VT's own escape sequences).
+absl::Status PrepareConsole(const char* device, bool clear) {
   UniqueFd tty(open(device, O_WRONLY | O_NOCTTY | O_CLOEXEC));
-  absl::Status cleared = tty.valid() ? WriteAll(tty.get(), "\033[H\033[J")
-                                     : ErrnoError(errno, absl::StrCat("open ", device));
-  if (!cleared.ok()) LogWarning(cleared.message());
+  if (!tty.valid()) {
+    return Annotate(ErrnoError(errno, absl::StrCat("open ", device)),
+                    "RUNCVM_QEMU_DISPLAY=curses: the VM's VGA console");
+  }
+  if (clear) {
+    if (absl::Status s = WriteAll(tty.get(), "\033[H\033[J"); !s.ok()) LogWarning(s.message());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> RunVm() {
@@ -55,9 +64,7 @@ absl::StatusOr<int> RunVm() {
   if (launch.vm.curses()) {
     UseConsoleTerm(workload);
     stdio.device = kConsoleDevice;
-    // What SeaBIOS wrote on the screen stays there under the Linux console; the workload starts
-    // on a clean one (unless RUNCVM_KERNEL_DEBUG put the boot there to be read).
-    if (!launch.vm.kernel_debug) ClearConsole(kConsoleDevice);
+    RETURN_IF_ERROR(PrepareConsole(kConsoleDevice, /*clear=*/!launch.vm.kernel_debug));
   }
   ASSIGN_OR_RETURN(UniqueFd port, OpenVirtioPort(protocol::kPortName));
 
