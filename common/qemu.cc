@@ -164,7 +164,8 @@ std::vector<std::string> QemuArgs(const QemuConfig& c) {
 std::vector<std::string> CursesEnvironment(std::string_view bundle, std::string_view term) {
   return {absl::StrCat("TERM=", term.empty() ? "xterm" : term),
           absl::StrCat("TERMINFO=", bundle, "/share/terminfo"),
-          absl::StrCat("GCONV_PATH=", bundle, "/lib/gconv"), "LC_ALL=C"};
+          absl::StrCat("GCONV_PATH=", bundle, "/lib/gconv"),
+          absl::StrCat("LOCPATH=", bundle, "/lib/locale"), "LC_ALL=C.UTF-8"};
 }
 
 }  // namespace runcvm

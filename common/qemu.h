@@ -85,10 +85,11 @@ std::vector<std::string> QemuArgs(const QemuConfig& config);
 // What QEMU's curses display needs in its environment ("NAME=VALUE", added to the inherited one)
 // to work in any image, from the bundle at `bundle`: ncurses reads the terminal's description
 // from TERMINFO (a few common ones are bundled; the image's own are searched after them); glibc's
-// iconv loads the CP437 converter for the VGA font from GCONV_PATH (QEMU exits without it);
-// LC_ALL=C makes the output plain ASCII plus the terminal's line-drawing set whatever locale the
-// image sets, since its locale files need not match the bundled glibc nor its charset the user's
-// terminal. `term` is the container's TERM (Docker sets xterm with -t); xterm when empty.
+// iconv loads the CP437 converter for the VGA font from GCONV_PATH (QEMU exits without it); the
+// bundled C.UTF-8 locale (LOCPATH, LC_ALL) whatever the image sets, since its locale files need
+// not match the bundled glibc: the VGA font's line-drawing characters and symbols are written in
+// UTF-8, as the original RunCVM's QEMU (Alpine, musl) did; in the C locale they would be lost.
+// `term` is the container's TERM (Docker sets xterm with -t); xterm when empty.
 std::vector<std::string> CursesEnvironment(std::string_view bundle, std::string_view term);
 
 }  // namespace runcvm

@@ -114,6 +114,11 @@ for g in "${gconv[@]}"; do
     "$out/unpacked/libc6/usr/lib/x86_64-linux-gnu/gconv/gconv-modules.d/"*.conf
 done > "$new/lib/gconv/gconv-modules"
 grep -q . "$new/lib/gconv/gconv-modules" || { echo "qemu: no gconv-modules entries for ${gconv[*]}" >&2; exit 1; }
+# glibc's C.UTF-8 locale (LOCPATH=lib/locale): QEMU's curses UI draws the VGA font's line-drawing
+# characters and symbols in the locale's charset, and the image's own locales need not match the
+# bundled glibc (nor exist).
+mkdir -p "$new/lib/locale"
+cp -r "$out/unpacked/libc-bin/usr/lib/locale/C.utf8" "$new/lib/locale/"
 
 # Library directories of the unpacked packages, in which every DT_NEEDED name must be found.
 libdirs=()

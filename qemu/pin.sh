@@ -11,9 +11,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 # The programs and QEMU modules we ship, as installed by their Debian packages.
 bins="/usr/bin/qemu-system-x86_64 /usr/lib/qemu/virtiofsd /sbin/mke2fs
   /usr/lib/x86_64-linux-gnu/qemu/ui-curses.so"
-# Packages that hold the programs and the firmware, beyond the libraries' own packages (libc6 also
-# has the CP437 converter, ncurses-base the terminfo entries of the curses display).
-extra="qemu-system-x86 qemu-system-common qemu-system-data seabios e2fsprogs libc6 ncurses-base"
+# Packages that hold the programs and the firmware, beyond the libraries' own packages (for the
+# curses display: libc6 also has the CP437 converter, libc-bin the C.UTF-8 locale, ncurses-base the
+# terminfo entries).
+extra="qemu-system-x86 qemu-system-common qemu-system-data seabios e2fsprogs libc6 libc-bin
+  ncurses-base"
 
 owner() {
   # Merged /usr: dpkg knows a library under whichever path its package shipped it.

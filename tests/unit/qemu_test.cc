@@ -79,10 +79,11 @@ TEST_CASE("QemuArgs: the curses display shows a standard VGA card") {
   CHECK(at("-nodefaults") < at("-vga"));
 }
 
-TEST_CASE("CursesEnvironment: terminfo, the CP437 converter and TERM from the bundle") {
+TEST_CASE("CursesEnvironment: terminfo, the CP437 converter and the locale from the bundle") {
   CHECK(CursesEnvironment("/opt/runcvm", "screen") ==
         std::vector<std::string>{"TERM=screen", "TERMINFO=/opt/runcvm/share/terminfo",
-                                 "GCONV_PATH=/opt/runcvm/lib/gconv", "LC_ALL=C"});
+                                 "GCONV_PATH=/opt/runcvm/lib/gconv",
+                                 "LOCPATH=/opt/runcvm/lib/locale", "LC_ALL=C.UTF-8"});
   // No TERM in the container's env (docker run -t always sets one unless -e TERM=): xterm.
   CHECK(CursesEnvironment("/b", "")[0] == "TERM=xterm");
 }
