@@ -37,6 +37,7 @@ int GuestInit() {
     return kExitRuncvmFailed;
   }
   StripRuncvmEnvironment(*spec);
+  if (launch->vm.curses()) UseConsoleTerm(*spec);
   return RunReaper([&spec] { return ApplyProcessSpecAndExec(*spec); });
 }
 

@@ -5,12 +5,14 @@
 // guest agent: the workload starts in its own PID and mount namespaces, exactly as a container's
 // process would, and its stdio, signals and exit status travel over the control port. When the
 // workload has exited and the container has its status, the VM powers off.
+#include <fcntl.h>
 #include <sys/reboot.h>
 #include <unistd.h>
 
 #include "applets/applets.h"
 #include "common/disks.h"
 #include "common/exit_code.h"
+#include "common/fd.h"
 #include "common/guest_agent.h"
 #include "common/guest_net.h"
 #include "common/guest_setup.h"
@@ -30,6 +32,23 @@ namespace {
 
 constexpr char kGuestInitPath[] = "/opt/runcvm/bin/runcvm-init";
 
+// The VGA console the workload will run on (RUNCVM_QEMU_DISPLAY=curses): checked here, so that a
+// kernel without one fails the VM with a line saying so rather than the workload with ENOENT.
+// What SeaBIOS wrote on the screen stays there under the Linux console, so unless
+// RUNCVM_KERNEL_DEBUG put the boot there to be read, the screen is cleared (home, then erase to
+// the end: the VT's own escape sequences).
+absl::Status PrepareConsole(const char* device, bool clear) {
+  UniqueFd tty(open(device, O_WRONLY | O_NOCTTY | O_CLOEXEC));
+  if (!tty.valid()) {
+    return Annotate(ErrnoError(errno, absl::StrCat("open ", device)),
+                    "RUNCVM_QEMU_DISPLAY=curses: the VM's VGA console");
+  }
+  if (clear) {
+    if (absl::Status s = WriteAll(tty.get(), "\033[H\033[J"); !s.ok()) LogWarning(s.message());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> RunVm() {
   RETURN_IF_ERROR(MountContainerFilesystems());
   RETURN_IF_ERROR(BringUpLoopback());
@@ -40,6 +59,13 @@ absl::StatusOr<int> RunVm() {
   if (!launch.vm.disks.empty()) RETURN_IF_ERROR(MountDisks());
   ASSIGN_OR_RETURN(ProcessSpec workload, ParseProcessSpec(launch.process));
   StripRuncvmEnvironment(workload);
+  SessionStdio stdio;
+  stdio.terminal = launch.terminal;
+  if (launch.vm.curses()) {
+    UseConsoleTerm(workload);
+    stdio.device = kConsoleDevice;
+    RETURN_IF_ERROR(PrepareConsole(kConsoleDevice, /*clear=*/!launch.vm.kernel_debug));
+  }
   ASSIGN_OR_RETURN(UniqueFd port, OpenVirtioPort(protocol::kPortName));
 
   auto start_workload = [&launch, &workload]() -> absl::Status {
@@ -55,7 +81,7 @@ absl::StatusOr<int> RunVm() {
     }
     return ApplyProcessSpecAndExec(workload);
   };
-  GuestAgent agent(std::move(port), launch.terminal, start_workload);
+  GuestAgent agent(std::move(port), stdio, start_workload);
   agent.UseExternalDns(launch.external_dns);
   return agent.Run();
 }

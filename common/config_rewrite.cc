@@ -413,6 +413,13 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
       return absl::FailedPreconditionError(
           "invalid RUNCVM_ACCEL=kvm: the host has no /dev/kvm (use auto or tcg)");
     }
+    // The curses display draws the VM's screen on the container's terminal and reads its keys
+    // from it: without -t there is no terminal, and QEMU's curses UI would fail after the VM had
+    // been set up.
+    if (options.qemu_display == "curses" && !GetBool(*process_in, "terminal").value_or(false)) {
+      return absl::FailedPreconditionError(
+          "RUNCVM_QEMU_DISPLAY=curses needs a terminal: run with -t");
+    }
     ASSIGN_OR_RETURN(KernelChoice kernel, SelectKernel(options, facts));
     ASSIGN_OR_RETURN(std::string rootfs, RootfsPath(config, facts.bundle_dir));
 
@@ -543,6 +550,7 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     if (options.bios_debug) vm["bios_debug"] = true;
     if (options.sys_admin) vm["sys_admin"] = true;
     if (!options.breaks.empty()) vm["breaks"] = options.breaks;
+    if (options.qemu_display != "none") vm["display"] = options.qemu_display;
     if (!options.disks.empty()) {
       Json disks = Json::array();
       for (const DiskSpec& d : options.disks) {

@@ -9,6 +9,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <map>
 #include <memory>
@@ -42,6 +43,9 @@ constexpr int kForwardedSignals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2
                                      SIGIO,   SIGPWR,  SIGSYS,  SIGTRAP, SIGXCPU, SIGXFSZ};
 
 constexpr absl::Duration kQemuExitGrace = absl::Seconds(10);
+// QEMU's curses display redraws every 30 ms: the VM keeps running this long after the workload
+// exits, so that its last output is drawn on the terminal before QEMU exits.
+constexpr absl::Duration kCursesLastFrame = absl::Milliseconds(500);
 constexpr int kDrainTimeoutMs = 5000;
 
 // Up to `max_bytes` from the end of a log file, for diagnostics.
@@ -83,6 +87,7 @@ class ContainerInit {
     LogInfo(absl::StrCat(what, " after ", absl::FormatDuration(absl::Now() - started_)));
   }
   absl::StatusOr<int> Finish();
+  absl::Status WaitForQemu(absl::Time deadline);
 
   const LaunchSpec& spec_;
   ContainerPaths paths_;
@@ -124,7 +129,8 @@ absl::Status ContainerInit::Start() {
   // The container's stderr is the workload's: runcvm's own notes (the accelerator chosen, ...)
   // go to a log in the container-only /run, and only failures are shown.
   SetLogFile(paths_.init_log(), "text");
-  SetStderrLevel(spec_.vm.kernel_debug ? LogLevel::kInfo : LogLevel::kError);
+  // With the curses display the terminal is QEMU's screen: milestones there would garble it.
+  SetStderrLevel(spec_.vm.kernel_debug && !spec_.vm.curses() ? LogLevel::kInfo : LogLevel::kError);
   if (!spec_.vm.image_modules.empty()) {
     RETURN_IF_ERROR(Annotate(
         BuildImageKernelInitrd(spec_.vm.initrd, spec_.vm.image_modules, spec_.vm.module_list,
@@ -141,16 +147,21 @@ absl::Status ContainerInit::Start() {
   RETURN_IF_ERROR(StartVirtiofsd(launch));
   RETURN_IF_ERROR(StartQemu(launch));
 
-  workload_.AddSource(protocol::kStdin, STDIN_FILENO, false);
-  workload_.AddSink(protocol::kStdout, STDOUT_FILENO, false, false);
-  workload_.AddSink(protocol::kStderr, STDERR_FILENO, false, false);
+  // With the curses display the terminal belongs to QEMU: the workload's stdio is the VM's
+  // console, and only its exit status travels here.
+  if (!spec_.vm.curses()) {
+    workload_.AddSource(protocol::kStdin, STDIN_FILENO, false);
+    workload_.AddSink(protocol::kStdout, STDOUT_FILENO, false, false);
+    workload_.AddSink(protocol::kStderr, STDERR_FILENO, false, false);
+  }
   return absl::OkStatus();
 }
 
 // With a terminal, the pty runc gave us only carries bytes: the VM's pty does the line
 // discipline, echo and signals (^C reaches the workload as a byte, as the user typed it).
 void ContainerInit::PrepareTerminal() {
-  terminal_ = spec_.terminal && isatty(STDIN_FILENO);
+  // With the curses display QEMU's curses UI sets up the terminal (and restores it at exit).
+  terminal_ = spec_.terminal && !spec_.vm.curses() && isatty(STDIN_FILENO);
   if (!terminal_) return;
   termios raw;
   if (tcgetattr(STDIN_FILENO, &raw) == 0) {
@@ -177,14 +188,22 @@ absl::Status ContainerInit::StartVirtiofsd(const VmLaunch& launch) {
 absl::Status ContainerInit::StartQemu(const VmLaunch& launch) {
   UniqueFd log;
   int out = STDERR_FILENO;
-  if (!spec_.vm.kernel_debug && !spec_.vm.bios_debug) {
+  // With the curses display QEMU's stdin and stdout are the terminal and its stderr always the
+  // log: a warning (or the debug output that otherwise goes to the container's stderr) would be
+  // drawn over the screen.
+  if (spec_.vm.curses() || (!spec_.vm.kernel_debug && !spec_.vm.bios_debug)) {
     log.reset(open(paths_.qemu_log().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     out = log.get();
   }
   SubprocessOptions options;
   options.stdout_fd = out;
   options.stderr_fd = out;
+  if (spec_.vm.curses()) {
+    options.stdin_fd = STDIN_FILENO;
+    options.stdout_fd = STDOUT_FILENO;
+  }
   options.keep_fds = launch.tap_fds;
+  options.env = launch.qemu_env;
   LogDebug(absl::StrCat("starting ", ShellQuote(launch.qemu_argv)));
   ASSIGN_OR_RETURN(qemu_pid_, StartSubprocess(launch.qemu_argv, options));
   Milestone("QEMU started");
@@ -314,19 +333,12 @@ absl::StatusOr<int> ContainerInit::Finish() {
     workload_.CloseSources();
     workload_.DrainSinks(kDrainTimeoutMs);
     if (!workload_exit_->message.empty()) (void)WriteAll(STDERR_FILENO, workload_exit_->message);
+    if (spec_.vm.curses()) RETURN_IF_ERROR(WaitForQemu(absl::Now() + kCursesLastFrame));
     if (vm_ != nullptr) {
       vm_->Send(protocol::Close(protocol::kWorkloadSession));
       (void)vm_->Flush(2000);
     }
-    absl::Time deadline = absl::Now() + kQemuExitGrace;
-    while (!qemu_status_ && absl::Now() < deadline) {
-      Poller poller;
-      // Only children matter now: the workload has exited, a late SIGTERM has nothing to stop.
-      WatchSignalFd(poller, signal_fd_.get(), [this](int) { ReapChildren(); });
-      if (vm_ != nullptr) vm_->Register(poller, [](Frame) {});
-      RETURN_IF_ERROR(poller.Wait(100));
-      ReapChildren();
-    }
+    RETURN_IF_ERROR(WaitForQemu(absl::Now() + kQemuExitGrace));
     Milestone("QEMU exited");
     if (!qemu_status_) {
       LogWarning("the VM did not power off in time; stopping QEMU");
@@ -352,6 +364,20 @@ absl::StatusOr<int> ContainerInit::Finish() {
     }
   }
   return code;
+}
+
+// Until QEMU has exited or `deadline`, reaping children and discarding what the VM sends.
+absl::Status ContainerInit::WaitForQemu(absl::Time deadline) {
+  while (!qemu_status_ && absl::Now() < deadline) {
+    Poller poller;
+    // Only children matter now: the workload has exited, a late SIGTERM has nothing to stop.
+    WatchSignalFd(poller, signal_fd_.get(), [this](int) { ReapChildren(); });
+    if (vm_ != nullptr) vm_->Register(poller, [](Frame) {});
+    int64_t left_ms = absl::ToInt64Milliseconds(deadline - absl::Now());
+    RETURN_IF_ERROR(poller.Wait(static_cast<int>(std::clamp<int64_t>(left_ms, 1, 100))));
+    ReapChildren();
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int> ContainerInit::Run() {

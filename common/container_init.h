@@ -34,6 +34,7 @@ struct VmLaunch {
   std::vector<std::string> qemu_argv;
   std::string accel_name;
   std::vector<int> tap_fds;  // QEMU inherits these (QemuNic::tap_fd, -netdev tap,fd=N)
+  std::vector<std::string> qemu_env;  // added to QEMU's environment (CursesEnvironment)
 };
 
 absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPaths& paths);

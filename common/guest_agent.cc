@@ -38,6 +38,11 @@ void StripRuncvmEnvironment(ProcessSpec& spec) {
   });
 }
 
+void UseConsoleTerm(ProcessSpec& spec) {
+  std::erase_if(spec.env, [](const std::string& entry) { return entry.starts_with("TERM="); });
+  spec.env.push_back("TERM=linux");
+}
+
 std::optional<int> RequestedExitCode() {
   for (const char* path : {"/.runcvm/exit-code", "/.runcvm/exitcode"}) {
     absl::StatusOr<std::string> text = ReadFile(path);
@@ -50,21 +55,23 @@ std::optional<int> RequestedExitCode() {
   return std::nullopt;
 }
 
-GuestAgent::GuestAgent(UniqueFd port, bool workload_terminal,
+GuestAgent::GuestAgent(UniqueFd port, SessionStdio workload_stdio,
                        std::function<absl::Status()> start_workload)
     : channel_(std::move(port)),
-      workload_terminal_(workload_terminal),
+      workload_stdio_(std::move(workload_stdio)),
       start_workload_(std::move(start_workload)),
       dns_fallback_([this](const DnsMessage& reply) { dns_.Reply(reply); }) {}
 
-GuestAgent::Session& GuestAgent::AddSession(uint32_t id, bool terminal,
+GuestAgent::Session& GuestAgent::AddSession(uint32_t id, const SessionStdio& stdio,
                                             SpawnedProcess spawned) {
   Session& session = sessions_[id];
   session.pid = spawned.pid;
   session.relay =
       std::make_unique<StreamRelay>(id, [this](Frame f) { channel_.Send(f); });
   SpawnedStdio& io = spawned.stdio;
-  if (terminal) {
+  if (!stdio.device.empty()) {
+    // The VM's console: nothing to relay, the session only reports its exit.
+  } else if (stdio.terminal) {
     // One pty: its output is the session's stdout, its input the session's
     // stdin (as runc).
     session.pty_master = std::move(io.pty_master);
@@ -83,10 +90,9 @@ GuestAgent::Session& GuestAgent::AddSession(uint32_t id, bool terminal,
 absl::Status GuestAgent::StartWorkload() {
   ASSIGN_OR_RETURN(
       SpawnedProcess spawned,
-      SpawnSession(workload_terminal_, Namespaces::kNew, -1, start_workload_));
+      SpawnSession(workload_stdio_, Namespaces::kNew, -1, start_workload_));
   workload_pid_ = spawned.pid;
-  AddSession(protocol::kWorkloadSession, workload_terminal_,
-             std::move(spawned));
+  AddSession(protocol::kWorkloadSession, workload_stdio_, std::move(spawned));
   return absl::OkStatus();
 }
 
@@ -108,15 +114,17 @@ void GuestAgent::StartExec(uint32_t id, const std::string& spec_json) {
   absl::StatusOr<ProcessSpec> spec = ParseProcessSpec(*process);
   if (!spec.ok()) return fail(spec.status());
   StripRuncvmEnvironment(*spec);
+  SessionStdio stdio;
+  stdio.terminal = spec->terminal;
   absl::StatusOr<SpawnedProcess> spawned = SpawnSession(
-      spec->terminal, Namespaces::kJoin, workload_pid_,
+      stdio, Namespaces::kJoin, workload_pid_,
       // runc creates a missing cwd for the container's process, not for an
       // exec.
       [&spec] {
         return ApplyProcessSpecAndExec(*spec, ExecOptions{.create_cwd = false});
       });
   if (!spawned.ok()) return fail(spawned.status());
-  AddSession(id, spec->terminal, std::move(*spawned));
+  AddSession(id, stdio, std::move(*spawned));
 }
 
 void GuestAgent::OnFrame(Frame frame) {

@@ -17,14 +17,17 @@
 #include "common/dns_relay.h"
 #include "common/fd.h"
 #include "common/poller.h"
+#include "common/session_spawn.h"
 #include "common/stream_relay.h"
 
 namespace runcvm {
 
 class GuestAgent {
  public:
-  // `start_workload` runs in the workload's new PID namespace (as its PID 1) and execs it.
-  GuestAgent(UniqueFd port, bool workload_terminal, std::function<absl::Status()> start_workload);
+  // `start_workload` runs in the workload's new PID namespace (as its PID 1) and execs it, with
+  // `workload_stdio` (a pty or pipes relayed over the port, or the VM's console).
+  GuestAgent(UniqueFd port, SessionStdio workload_stdio,
+             std::function<absl::Status()> start_workload);
 
   // Runs until the workload has exited, its status has been reported and the container side has
   // acknowledged it (or stopped answering). Returns the workload's exit code.
@@ -46,14 +49,14 @@ class GuestAgent {
 
   absl::Status StartWorkload();
   void StartExec(uint32_t id, const std::string& spec_json);
-  Session& AddSession(uint32_t id, bool terminal, struct SpawnedProcess spawned);
+  Session& AddSession(uint32_t id, const SessionStdio& stdio, SpawnedProcess spawned);
   void OnFrame(protocol::Frame frame);
   void ReapChildren();
   void ReportFinishedSessions();
   int WorkloadExitCode(int status_code) const;
 
   FrameChannel channel_;
-  bool workload_terminal_;
+  SessionStdio workload_stdio_;
   std::function<absl::Status()> start_workload_;
   std::map<uint32_t, Session> sessions_;
   pid_t workload_pid_ = -1;
@@ -68,6 +71,11 @@ class GuestAgent {
 
 // Removes RUNCVM_* variables: they configure the VM, not the workload (as the original RunCVM).
 void StripRuncvmEnvironment(struct ProcessSpec& spec);
+
+// RUNCVM_QEMU_DISPLAY=curses: the workload's terminal is the VM's VGA console, a Linux VT, so its
+// TERM says so (Docker's TERM=xterm describes the user's terminal, which QEMU draws on).
+inline constexpr char kConsoleDevice[] = "/dev/tty1";
+void UseConsoleTerm(struct ProcessSpec& spec);
 
 // qemu-exit's request file: the workload asks to end now, with the code in /.runcvm/exit-code.
 inline constexpr char kRuncvmStateDir[] = "/.runcvm";

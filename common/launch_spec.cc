@@ -48,6 +48,11 @@ absl::StatusOr<LaunchSpec> ParseLaunchSpec(const Json& doc) {
   spec.vm.module_list = GetString(*vm, "module_list").value_or("");
   spec.vm.bios_debug = GetBool(*vm, "bios_debug").value_or(false);
   spec.vm.sys_admin = GetBool(*vm, "sys_admin").value_or(false);
+  spec.vm.display = GetString(*vm, "display").value_or("none");
+  if (spec.vm.display != "none" && spec.vm.display != "curses") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("launch spec: vm.display: unknown display '", spec.vm.display, "'"));
+  }
   if (const Json* breaks = FindMember(*vm, "breaks"); breaks && breaks->is_array()) {
     for (const Json& b : *breaks) {
       if (b.is_string()) spec.vm.breaks.push_back(b.get<std::string>());

@@ -33,6 +33,10 @@ struct VmSpec {
   bool sys_admin = false;           // RUNCVM_SYS_ADMIN
   std::vector<std::string> breaks;  // RUNCVM_BREAK
   std::vector<DiskSpec> disks;      // RUNCVM_DISKS
+  // RUNCVM_QEMU_DISPLAY: "none", or "curses": the workload runs on the VM's VGA console (tty1),
+  // which QEMU draws on the container's terminal.
+  std::string display = "none";
+  bool curses() const { return display == "curses"; }
 };
 
 struct LaunchSpec {

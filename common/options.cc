@@ -144,11 +144,11 @@ const OptionSpec kOptions[] = {
      },
      "x86_64,amd64"},
     {{"RUNCVM_QEMU_DEBUG", "1|0", "QEMU diagnostics on exit"}, ValidateBool, "0,false,no,off"},
-    {{"RUNCVM_QEMU_DISPLAY", "none|curses", "QEMU -display"},
+    {{"RUNCVM_QEMU_DISPLAY", "none|curses",
+      "curses: the VM's VGA text screen and keyboard on the container's terminal (needs -t)"},
      [](std::string_view v) {
        return ExpectOneOf(v, {"none", "curses"});
-     },
-     "none"},
+     }},
     {{"RUNCVM_QEMU_MEM_PREALLOC", "on|off", "preallocate guest RAM"},
      [](std::string_view v) {
        return ExpectOneOf(v, {"on", "off"});
@@ -300,6 +300,7 @@ absl::StatusOr<RuncvmOptions> ParseOptions(std::span<const std::string> env) {
       }
     }
     if (name == "RUNCVM_DISKS") options.disks = *ParseDiskSpecs(value);
+    if (name == "RUNCVM_QEMU_DISPLAY") options.qemu_display = value;
   }
   return options;
 }

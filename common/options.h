@@ -39,6 +39,7 @@ struct RuncvmOptions {
   bool sys_admin = false;                 // RUNCVM_SYS_ADMIN
   std::vector<std::string> breaks;        // RUNCVM_BREAK: prenet, postnet, preqemu
   std::vector<DiskSpec> disks;            // RUNCVM_DISKS
+  std::string qemu_display = "none";      // RUNCVM_QEMU_DISPLAY: none|curses
 };
 
 struct OptionInfo {

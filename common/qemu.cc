@@ -83,7 +83,9 @@ std::vector<std::string> QemuArgs(const QemuConfig& c) {
 
   // A headless q35 without the legacy devices nobody here uses; -nodefaults drops the default
   // NIC, VGA, serial, parallel and monitor, -no-reboot turns a guest reboot into QEMU's exit.
-  add({"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"});
+  // The curses display adds a VGA card back: its text mode is what curses shows.
+  add({"-nodefaults", "-no-user-config", "-display", c.display, "-no-reboot"});
+  if (!c.vga.empty()) add({"-vga", c.vga});
   add({"-machine", "q35,vmport=off,smbus=off,sata=off,usb=off"});
   if (c.accel == Accel::kKvm) {
     add({"-accel", "kvm", "-cpu", "host"});
@@ -157,6 +159,13 @@ std::vector<std::string> QemuArgs(const QemuConfig& c) {
   if (!c.initrd.empty()) add({"-initrd", c.initrd});
   if (!c.append.empty()) add({"-append", c.append});
   return a;
+}
+
+std::vector<std::string> CursesEnvironment(std::string_view bundle, std::string_view term) {
+  return {absl::StrCat("TERM=", term.empty() ? "xterm" : term),
+          absl::StrCat("TERMINFO=", bundle, "/share/terminfo"),
+          absl::StrCat("GCONV_PATH=", bundle, "/lib/gconv"),
+          absl::StrCat("LOCPATH=", bundle, "/lib/locale"), "LC_ALL=C.UTF-8"};
 }
 
 }  // namespace runcvm

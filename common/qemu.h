@@ -69,6 +69,11 @@ struct QemuConfig {
   std::string serial_path;
   // RUNCVM_BIOS_DEBUG: SeaBIOS's debug port (0x402) written to this file; empty for none.
   std::string bios_debug_path;
+  // -display: "none", or "curses" (QEMU draws the VGA text screen on its stdout and turns the
+  // keys read from its stdin into PS/2 keyboard events).
+  std::string display = "none";
+  // -vga: empty for none (-nodefaults), "std" for a VGA card whose text mode curses can show.
+  std::string vga;
 };
 
 // A value inside a QEMU option list ("path=...,id=..."): commas are doubled, QEMU's escape.
@@ -76,6 +81,16 @@ std::string QemuOptValue(std::string_view value);
 
 // QEMU's full argv (argv[0] first) for `config`.
 std::vector<std::string> QemuArgs(const QemuConfig& config);
+
+// What QEMU's curses display needs in its environment ("NAME=VALUE", added to the inherited one)
+// to work in any image, from the bundle at `bundle`: ncurses reads the terminal's description
+// from TERMINFO (a few common ones are bundled; the image's own are searched after them); glibc's
+// iconv loads the CP437 converter for the VGA font from GCONV_PATH (QEMU exits without it); the
+// bundled C.UTF-8 locale (LOCPATH, LC_ALL) whatever the image sets, since its locale files need
+// not match the bundled glibc: the VGA font's line-drawing characters and symbols are written in
+// UTF-8, as the original RunCVM's QEMU (Alpine, musl) did; in the C locale they would be lost.
+// `term` is the container's TERM (Docker sets xterm with -t); xterm when empty.
+std::vector<std::string> CursesEnvironment(std::string_view bundle, std::string_view term);
 
 }  // namespace runcvm
 

@@ -90,12 +90,17 @@ void ResetSignals() {
 
 }  // namespace
 
-absl::StatusOr<SpawnedProcess> SpawnSession(bool terminal, Namespaces namespaces, pid_t join_pid,
+absl::StatusOr<SpawnedProcess> SpawnSession(const SessionStdio& stdio, Namespaces namespaces,
+                                            pid_t join_pid,
                                             const std::function<absl::Status()>& child) {
   SpawnedProcess spawned;
   Pipe in, out, err;
   Pty pty;
-  if (terminal) {
+  const bool device = !stdio.device.empty();
+  const bool terminal = stdio.terminal && !device;
+  if (device) {
+    // Opened in the child, as its controlling terminal.
+  } else if (terminal) {
     ASSIGN_OR_RETURN(pty, MakePty());
   } else {
     ASSIGN_OR_RETURN(in, MakePipe());
@@ -129,7 +134,15 @@ absl::StatusOr<SpawnedProcess> SpawnSession(bool terminal, Namespaces namespaces
   if (pid == 0) {
     ResetSignals();
     setsid();
-    if (terminal) {
+    if (device) {
+      int tty = open(stdio.device.c_str(), O_RDWR);
+      if (tty < 0) ChildFail(ErrnoError(errno, absl::StrCat("open ", stdio.device)));
+      ioctl(tty, TIOCSCTTY, 0);
+      dup2(tty, 0);
+      dup2(tty, 1);
+      dup2(tty, 2);
+      if (tty > 2) close(tty);
+    } else if (terminal) {
       int slave = open(pty.slave_path.c_str(), O_RDWR);
       if (slave < 0) ChildFail(ErrnoError(errno, "open pty"));
       ioctl(slave, TIOCSCTTY, 0);
@@ -152,7 +165,9 @@ absl::StatusOr<SpawnedProcess> SpawnSession(bool terminal, Namespaces namespaces
   WaitForExecOrExit(started.read.get());
 
   spawned.pid = pid;
-  if (terminal) {
+  if (device) {
+    // Nothing to relay.
+  } else if (terminal) {
     int dup_fd = fcntl(pty.master.get(), F_DUPFD_CLOEXEC, 3);
     spawned.stdio.pty_master.reset(dup_fd);
     spawned.stdio.stdout_read = std::move(pty.master);

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "common/fd.h"
@@ -31,10 +32,20 @@ enum class Namespaces {
   kJoin,  // the workload's: an exec session (`join_pid` names the workload)
 };
 
+// A session's stdio.
+struct SessionStdio {
+  bool terminal = false;  // one pty (runc's process.terminal), else three pipes
+  // When set, this terminal device (the VM's VGA console, RUNCVM_QEMU_DISPLAY=curses) is the
+  // process's stdin, stdout, stderr and controlling terminal instead, and the parent gets no
+  // descriptors: nothing is relayed.
+  std::string device;
+};
+
 // Forks a process with the given stdio and namespaces, then runs `child` in it; `child` execs and
 // returns only with an error, which is written to the process's stderr and becomes its exit
 // status (126/127 when attached, else 125).
-absl::StatusOr<SpawnedProcess> SpawnSession(bool terminal, Namespaces namespaces, pid_t join_pid,
+absl::StatusOr<SpawnedProcess> SpawnSession(const SessionStdio& stdio, Namespaces namespaces,
+                                            pid_t join_pid,
                                             const std::function<absl::Status()>& child);
 
 }  // namespace runcvm

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,6 +37,8 @@ absl::StatusOr<pid_t> StartSubprocess(const std::vector<std::string>& argv,
     dup2(out, 1);
     dup2(err, 2);
     for (int fd : options.keep_fds) fcntl(fd, F_SETFD, 0);
+    // putenv keeps the pointer: the strings live in this copy of the parent's memory until exec.
+    for (const std::string& entry : options.env) putenv(const_cast<char*>(entry.c_str()));
     execv(args[0], args.data());
     std::string msg = absl::StrCat("exec ", argv[0], ": ", strerror(errno), "\n");
     [[maybe_unused]] ssize_t n = write(2, msg.data(), msg.size());

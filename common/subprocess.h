@@ -17,6 +17,7 @@ struct SubprocessOptions {
   int stdout_fd = -1;  // -1: /dev/null
   int stderr_fd = -1;  // -1: /dev/null
   std::vector<int> keep_fds;  // made inheritable (close-on-exec cleared) in the child
+  std::vector<std::string> env;  // "NAME=VALUE" set in the child on top of the inherited env
 };
 
 // Starts argv[0] (an absolute path) and returns its pid.

@@ -9,6 +9,7 @@
 #include "common/container_init.h"
 #include "common/disk_spec.h"
 #include "common/net_setup.h"
+#include "common/options.h"
 #include "common/qemu.h"
 #include "common/status.h"
 
@@ -47,15 +48,24 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
   qemu.kernel = spec.vm.kernel;
   qemu.initrd = spec.vm.image_modules.empty() ? spec.vm.initrd : paths.image_initrd();
   std::vector<std::string_view> append = {kKernelParameters};
-  // RUNCVM_KERNEL_DEBUG: the whole boot on the serial port, which is the container's stderr.
-  append.push_back(spec.vm.kernel_debug ? "console=ttyS0" : "console=hvc0");
-  if (!spec.vm.kernel_debug) append.push_back("quiet");
+  // RUNCVM_KERNEL_DEBUG: the whole boot on the serial port, which is the container's stderr, or,
+  // with the curses display, on the screen (the terminal is the screen then). Otherwise the
+  // kernel's messages go to hvc0, a log, and the VGA screen shows only the workload.
+  if (spec.vm.kernel_debug) {
+    append.push_back(spec.vm.curses() ? "console=tty0" : "console=ttyS0");
+  } else {
+    append.push_back("console=hvc0");
+    append.push_back("quiet");
+  }
+  // The VGA console would blank itself after 10 idle minutes.
+  if (spec.vm.curses()) append.push_back("consoleblank=0");
   if (!spec.vm.kernel_append.empty()) append.push_back(spec.vm.kernel_append);
   qemu.append = absl::StrJoin(append, " ");
   qemu.virtiofs_socket = paths.virtiofs_socket();
   qemu.control_socket = paths.ctl_socket();
   // With RUNCVM_KERNEL_DEBUG the console goes where QEMU's own output goes: the container's
-  // stderr. Otherwise to a log that init prints if the VM fails.
+  // stderr (with the curses display, QEMU's log: the terminal shows the screen). Otherwise to a
+  // log that init prints if the VM fails.
   qemu.console_path = spec.vm.kernel_debug ? "/proc/self/fd/2" : paths.console_log();
   if (spec.vm.kernel_debug) qemu.serial_path = "/proc/self/fd/2";
   // RUNCVM_BIOS_DEBUG: QEMU's stderr is the container's then too (StartQemu).
@@ -65,6 +75,19 @@ absl::StatusOr<VmLaunch> PlanVmLaunch(const LaunchSpec& spec, const ContainerPat
     disk.path = spec.vm.disks[i].src;
     disk.serial = DiskSerial(i);
     qemu.disks.push_back(std::move(disk));
+  }
+  if (spec.vm.curses()) {
+    qemu.display = "curses";
+    qemu.vga = "std";
+    std::optional<std::string> term;
+    if (const Json* env = FindMember(spec.process, "env"); env != nullptr && env->is_array()) {
+      std::vector<std::string> entries;
+      for (const Json& e : *env) {
+        if (e.is_string()) entries.push_back(e.get<std::string>());
+      }
+      term = EnvValue(entries, "TERM");
+    }
+    launch.qemu_env = CursesEnvironment(paths.bundle, term.value_or(""));
   }
   // The taps ctr-entrypoint bridged with the container's interfaces (net_setup.h).
   ASSIGN_OR_RETURN(qemu.nics, TakeTapFdsFromEnv());

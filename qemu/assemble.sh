@@ -20,20 +20,32 @@ programs=(
 # QEMU modules (dlopen'ed): Debian builds TCG as one. QEMU looks for them at its compiled-in
 # module directory relocated to its own location: <exec dir>/../lib/x86_64-linux-gnu/qemu, which
 # is the same place whether it runs as bin/qemu-system-x86_64 or through lib/ld-linux (the exec
-# dir is then lib/). Nothing else: no display, audio, USB or spice modules in a headless VM.
+# dir is then lib/). ui-curses draws the VGA text screen on a terminal (RUNCVM_QEMU_DISPLAY=curses;
+# it needs libncursesw6 and libtinfo6). Nothing else: no graphical display, audio, USB or spice.
 modules=(
   "qemu-system-common /usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so"
+  "qemu-system-common /usr/lib/x86_64-linux-gnu/qemu/ui-curses.so"
 )
 # Firmware for q35 with -kernel/-initrd and -nodefaults (found by strace of a boot):
 #   bios-256k.bin      SeaBIOS, the default x86 BIOS
 #   linuxboot_dma.bin  the option ROM that loads -kernel/-initrd over fw_cfg DMA
 #   kvmvapic.bin       TPR-access patching ROM QEMU loads for the APIC under KVM
-# Not shipped: VGA BIOSes (-nodefaults, no display), iPXE ROMs (NICs get romfile=), keymaps.
+#   vgabios-stdvga.bin the VGA BIOS of -vga std (the curses display): it sets up the text mode the
+#                      kernel's VGA console takes over
+# Not shipped: other VGA BIOSes, iPXE ROMs (NICs get romfile=), keymaps (curses needs none).
 firmware=(
   "seabios /usr/share/seabios/bios-256k.bin"
+  "seabios /usr/share/seabios/vgabios-stdvga.bin"
   "qemu-system-data /usr/share/qemu/linuxboot_dma.bin"
   "qemu-system-data /usr/share/qemu/kvmvapic.bin"
 )
+# Terminal descriptions for the curses display (QEMU gets TERMINFO=share/terminfo): Docker's
+# TERM=xterm, the usual others, and the multiplexers'. Other names fall back to the image's own.
+terminfo=(xterm xterm-256color xterm-color screen screen-256color tmux tmux-256color linux vt100
+  vt220 ansi dumb rxvt-unicode rxvt-unicode-256color)
+# glibc's iconv modules (GCONV_PATH=lib/gconv): QEMU's curses display converts the VGA font from
+# CP437, which is not built into glibc, and exits when it cannot.
+gconv=(IBM437)
 
 mkdir -p "$out/debs" "$out/unpacked"
 mapfile -t pins < <(grep -v '^#' "$lock" | grep .)
@@ -81,6 +93,32 @@ for f in "${firmware[@]}"; do
   read -r pkg path <<<"$f"
   install -m 0644 "$(realpath "$out/unpacked/$pkg$path")" "$new/share/qemu/$(basename "$path")"
 done
+# Recompiled (the build machine's infocmp/tic, ncurses-bin) without smcup/rmcup: QEMU's curses UI
+# would otherwise draw on the terminal's alternate screen and, when the VM stops, switch back to
+# what was there before, taking the workload's last screen (an error message, a result) with it.
+# Without them the last screen stays on the terminal, as a container's output does.
+mkdir -p "$new/share/terminfo"
+for t in "${terminfo[@]}"; do
+  infocmp -x -A "$out/unpacked/ncurses-base/lib/terminfo" "$t" |
+    sed -E 's/(^|[[:space:]])(smcup|rmcup)=[^,]*,//g' > "$out/terminfo.src"
+  tic -x -o "$new/share/terminfo" "$out/terminfo.src"
+  [ -f "$new/share/terminfo/${t:0:1}/$t" ] || { echo "qemu: tic made no terminfo entry $t" >&2; exit 1; }
+done
+rm -f "$out/terminfo.src"
+mkdir -p "$new/lib/gconv"
+for g in "${gconv[@]}"; do
+  install -m 0644 "$out/unpacked/libc6/usr/lib/x86_64-linux-gnu/gconv/$g.so" "$new/lib/gconv/"
+  # The module's lines (and aliases) from glibc's configuration, so that iconv finds it.
+  grep -hE "^(alias[[:space:]].*|module[[:space:]].*[[:space:]])$g(//)?([[:space:]]|\$)" \
+    "$out/unpacked/libc6/usr/lib/x86_64-linux-gnu/gconv/gconv-modules" \
+    "$out/unpacked/libc6/usr/lib/x86_64-linux-gnu/gconv/gconv-modules.d/"*.conf
+done > "$new/lib/gconv/gconv-modules"
+grep -q . "$new/lib/gconv/gconv-modules" || { echo "qemu: no gconv-modules entries for ${gconv[*]}" >&2; exit 1; }
+# glibc's C.UTF-8 locale (LOCPATH=lib/locale): QEMU's curses UI draws the VGA font's line-drawing
+# characters and symbols in the locale's charset, and the image's own locales need not match the
+# bundled glibc (nor exist).
+mkdir -p "$new/lib/locale"
+cp -r "$out/unpacked/libc-bin/usr/lib/locale/C.utf8" "$new/lib/locale/"
 
 # Library directories of the unpacked packages, in which every DT_NEEDED name must be found.
 libdirs=()
@@ -109,7 +147,7 @@ install -m 0755 "$(realpath "$out/unpacked/libc6/lib/x86_64-linux-gnu/ld-linux-x
 # LD_LIBRARY_PATH and applies to the libraries' own dependencies too, so whatever the container
 # image sets or ships in /lib, our binaries load only our libraries.
 strip --strip-unneeded "$new"/bin/* "$new"/lib/*.so* "$new"/lib/x86_64-linux-gnu/qemu/*.so \
-  2>/dev/null || true
+  "$new"/lib/gconv/*.so 2>/dev/null || true
 for b in "$new"/bin/*; do
   patchelf --set-interpreter "$prefix/lib/ld-linux-x86-64.so.2" --force-rpath \
     --set-rpath '$ORIGIN/../lib' "$b"

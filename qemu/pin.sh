@@ -8,10 +8,14 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 
-# The programs we ship, as installed by their Debian packages.
-bins="/usr/bin/qemu-system-x86_64 /usr/lib/qemu/virtiofsd /sbin/mke2fs"
-# Packages that hold the programs and the firmware, beyond the libraries' own packages.
-extra="qemu-system-x86 qemu-system-common qemu-system-data seabios e2fsprogs libc6"
+# The programs and QEMU modules we ship, as installed by their Debian packages.
+bins="/usr/bin/qemu-system-x86_64 /usr/lib/qemu/virtiofsd /sbin/mke2fs
+  /usr/lib/x86_64-linux-gnu/qemu/ui-curses.so"
+# Packages that hold the programs and the firmware, beyond the libraries' own packages (for the
+# curses display: libc6 also has the CP437 converter, libc-bin the C.UTF-8 locale, ncurses-base the
+# terminfo entries).
+extra="qemu-system-x86 qemu-system-common qemu-system-data seabios e2fsprogs libc6 libc-bin
+  ncurses-base"
 
 owner() {
   # Merged /usr: dpkg knows a library under whichever path its package shipped it.
@@ -24,7 +28,7 @@ owner() {
 
 pkgs=$extra
 for b in $bins; do
-  [ -x "$b" ] || { echo "pin.sh: $b missing: apt-get install qemu-system-x86 e2fsprogs" >&2; exit 1; }
+  [ -e "$b" ] || { echo "pin.sh: $b missing: apt-get install qemu-system-x86 e2fsprogs" >&2; exit 1; }
   for lib in $(ldd "$b" | awk '$3 ~ /^\// {print $3}'); do
     pkgs="$pkgs $(owner "$lib")"
   done

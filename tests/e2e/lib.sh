@@ -87,12 +87,15 @@ vm_diagnostics() {
 exit_code_of() { dk inspect -f '{{.State.ExitCode}}' "$1"; }
 
 # Run a command with a pseudo-terminal of ROWS x COLS as its stdin, stdout and stderr (and
-# controlling tty). INPUT, if given, is typed once OUTPUT contains WAIT_FOR. Prints what appeared
+# controlling tty). INPUT, if given, is typed once OUTPUT contains WAIT_FOR (escape sequences
+# aside: a full-screen program may move the cursor in the middle of a word). Prints what appeared
 # on the terminal with \r made visible, then "rc=N". Usage: pty ROWS COLS WAIT_FOR INPUT CMD...
 pty() {
   /usr/bin/python3 - "$E2E_TIMEOUT" "$@" <<'EOF'
-import os, sys, time, fcntl, termios, struct, subprocess, select, signal
+import os, re, sys, time, fcntl, termios, struct, subprocess, select, signal
 timeout, rows, cols, wait_for, text = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+def strip_escapes(b):
+    return re.sub(rb'\x1b(\[[0-?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78cDEHMZ])', b'', b)
 master, slave = os.openpty()
 fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
 def child_setup():
@@ -114,7 +117,7 @@ while time.time() < end:
         out += data
     elif p.poll() is not None:
         break
-    if not typed and wait_for.encode() in out:
+    if not typed and wait_for.encode() in strip_escapes(out):
         time.sleep(0.5)
         os.write(master, text.encode().replace(b'\\n', b'\n'))
         typed = True

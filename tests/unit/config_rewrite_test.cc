@@ -226,6 +226,23 @@ TEST_CASE("config rewrite: options reach the launch spec, bad ones fail") {
         "invalid RUNCVM_ACCEL=kvm: the host has no /dev/kvm (use auto or tcg)");
 }
 
+TEST_CASE("config rewrite: RUNCVM_QEMU_DISPLAY=curses needs -t and reaches the launch spec") {
+  HostFacts facts = TestFacts("plain");
+  Json config = PlainWithEnv({"RUNCVM_QEMU_DISPLAY=curses"});
+  config["process"]["terminal"] = false;
+  CHECK(ErrorOf(config, facts) == "RUNCVM_QEMU_DISPLAY=curses needs a terminal: run with -t");
+  config["process"].erase("terminal");
+  CHECK(ErrorOf(config, facts) == "RUNCVM_QEMU_DISPLAY=curses needs a terminal: run with -t");
+  config["process"]["terminal"] = true;
+  absl::StatusOr<RewriteResult> r = RewriteConfig(config, facts);
+  REQUIRE(r.ok());
+  CHECK(r->spec["vm"]["display"] == "curses");
+  // The default display is not written, so a launch spec without it reads as before.
+  r = RewriteConfig(PlainWithEnv({"RUNCVM_QEMU_DISPLAY=none"}), facts);
+  REQUIRE(r.ok());
+  CHECK(FindMember(r->spec["vm"], "display") == nullptr);
+}
+
 TEST_CASE("config rewrite: devices follow the host") {
   HostFacts facts = TestFacts("plain");
   facts.has_kvm = false;

@@ -74,8 +74,6 @@ TEST_CASE("options: errors name the variable and what is expected") {
         "unknown option RUNCVM_FROBNICATE=1 (not a RunCVM option)");
   CHECK(ErrorOf({"RUNCVM_QEMU_DISPLAY=gtk"}) ==
         "invalid RUNCVM_QEMU_DISPLAY=gtk: expected one of none, curses");
-  CHECK(ErrorOf({"RUNCVM_QEMU_DISPLAY=curses"}) ==
-        "RUNCVM_QEMU_DISPLAY=curses: not supported by this version (accepted: none)");
   CHECK(ErrorOf({"RUNCVM_QEMU_VGA=std"}) ==
         "RUNCVM_QEMU_VGA=std: not supported by this version (accepted: none)");
   CHECK(ErrorOf({"RUNCVM_BIOS=EFI"}) == "RUNCVM_BIOS=EFI: not supported by this version");
@@ -129,6 +127,18 @@ TEST_CASE("options: the options with an effect in the VM are parsed") {
   CHECK(o->breaks == std::vector<std::string>{"preqemu", "prenet"});
   CHECK(o->bios_debug);
   CHECK(o->sys_admin);
+}
+
+TEST_CASE("options: RUNCVM_QEMU_DISPLAY") {
+  absl::StatusOr<RuncvmOptions> o = Parse({});
+  REQUIRE(o.ok());
+  CHECK(o->qemu_display == "none");
+  o = Parse({"RUNCVM_QEMU_DISPLAY=curses"});
+  REQUIRE(o.ok());
+  CHECK(o->qemu_display == "curses");
+  o = Parse({"RUNCVM_QEMU_DISPLAY=curses", "RUNCVM_QEMU_DISPLAY="});
+  REQUIRE(o.ok());
+  CHECK(o->qemu_display == "none");
 }
 
 TEST_CASE("options: booleans") {

@@ -65,6 +65,29 @@ TEST_CASE("QemuArgs: a TCG VM with the fixed devices") {
   CHECK_FALSE(Has(argv, "-drive"));
 }
 
+TEST_CASE("QemuArgs: the curses display shows a standard VGA card") {
+  QemuConfig c = BaseConfig();
+  CHECK_FALSE(Has(QemuArgs(c), "-vga"));
+  c.display = "curses";
+  c.vga = "std";
+  auto argv = QemuArgs(c);
+  CHECK(HasPair(argv, "-display", "curses"));
+  CHECK_FALSE(HasPair(argv, "-display", "none"));
+  CHECK(HasPair(argv, "-vga", "std"));
+  // After -nodefaults, which would otherwise drop the card.
+  auto at = [&](std::string_view arg) { return std::find(argv.begin(), argv.end(), arg); };
+  CHECK(at("-nodefaults") < at("-vga"));
+}
+
+TEST_CASE("CursesEnvironment: terminfo, the CP437 converter and the locale from the bundle") {
+  CHECK(CursesEnvironment("/opt/runcvm", "screen") ==
+        std::vector<std::string>{"TERM=screen", "TERMINFO=/opt/runcvm/share/terminfo",
+                                 "GCONV_PATH=/opt/runcvm/lib/gconv",
+                                 "LOCPATH=/opt/runcvm/lib/locale", "LC_ALL=C.UTF-8"});
+  // No TERM in the container's env (docker run -t always sets one unless -e TERM=): xterm.
+  CHECK(CursesEnvironment("/b", "")[0] == "TERM=xterm");
+}
+
 TEST_CASE("QemuArgs: KVM uses the host CPU") {
   QemuConfig c = BaseConfig();
   c.accel = Accel::kKvm;

@@ -51,12 +51,15 @@ invalid RUNCVM_KERNEL=ubuntu: no kernel at .../kernels/ubuntu/latest (available:
 unsupported() {
   refused RUNCVM_QEMU_VGA=std
   refused RUNCVM_BIOS=EFI
-  refused RUNCVM_QEMU_DISPLAY=curses
 }
 vm_only "an option this version does not implement is refused, not ignored" unsupported \
   'RUNCVM_QEMU_VGA=std: not supported by this version (accepted: none)
-RUNCVM_BIOS=EFI: not supported by this version
-RUNCVM_QEMU_DISPLAY=curses: not supported by this version (accepted: none)\n'
+RUNCVM_BIOS=EFI: not supported by this version\n'
+
+# The curses display draws on the container's terminal: without -t there is none.
+no_terminal() { refused RUNCVM_QEMU_DISPLAY=curses; }
+vm_only "RUNCVM_QEMU_DISPLAY=curses without -t fails docker run" no_terminal \
+  'RUNCVM_QEMU_DISPLAY=curses needs a terminal: run with -t\n'
 
 disks() {
   refused 'RUNCVM_DISKS=/disks/a,/data'
