@@ -11,7 +11,7 @@ packages="
   nlohmann-json3-dev catch2 libcap-dev libnl-3-dev libnl-route-3-dev flex bison
   docker.io runc jq
   cpio zstd lz4 xz-utils kmod e2fsprogs busybox-static debootstrap
-  dpkg-dev socat python3 iproute2 util-linux
+  dpkg-dev socat python3 iproute2 util-linux ncurses-bin
   podman netavark aardvark-dns
 "
 # Node.js and npm only carry the Zig download: any working npm will do. A machine may already have
