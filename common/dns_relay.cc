@@ -6,14 +6,14 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/dns_servers.h"
 #include "common/status.h"
 
 namespace runcvm {
@@ -160,14 +160,8 @@ int DnsRcode(std::string_view message) {
 }
 
 bool ResolvConfUsesEmbeddedDns(std::string_view resolv_conf) {
-  for (std::string_view line : absl::StrSplit(resolv_conf, '\n')) {
-    line = absl::StripLeadingAsciiWhitespace(line);
-    if (!absl::ConsumePrefix(&line, "nameserver")) continue;
-    std::vector<std::string_view> words =
-        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
-    if (!words.empty() && words[0] == kEmbeddedDnsAddress) return true;
-  }
-  return false;
+  std::vector<std::string> servers = ResolvConfNameservers(resolv_conf);
+  return std::find(servers.begin(), servers.end(), kEmbeddedDnsAddress) != servers.end();
 }
 
 // --- DnsListener ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "catch2/catch.hpp"
 #include "common/dns_servers.h"
+#include "tests/unit/fake_dns_server.h"
 
 namespace runcvm {
 namespace {
@@ -27,37 +28,6 @@ std::string Response(std::string query, int rcode) {
   return query;
 }
 
-// An external server at `address`:port answering every UDP query with `rcode`; port 0 picks one.
-struct FakeServer {
-  UniqueFd udp;
-  uint16_t port = 0;
-  int rcode;
-  int queries = 0;
-  FakeServer(const char* address, uint16_t want_port, int answer_rcode) : rcode(answer_rcode) {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(want_port);
-    inet_pton(AF_INET, address, &sa.sin_addr);
-    udp.reset(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
-    REQUIRE(bind(udp.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
-    socklen_t len = sizeof sa;
-    getsockname(udp.get(), reinterpret_cast<sockaddr*>(&sa), &len);
-    port = ntohs(sa.sin_port);
-  }
-  void Register(Poller& poller) {
-    poller.Watch(udp.get(), POLLIN, [this](short) {
-      char buf[512];
-      sockaddr_in peer{};
-      socklen_t len = sizeof peer;
-      ssize_t n = recvfrom(udp.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer), &len);
-      if (n <= 0) return;
-      ++queries;
-      std::string a = Response(std::string(buf, n), rcode);
-      sendto(udp.get(), a.data(), a.size(), 0, reinterpret_cast<sockaddr*>(&peer), len);
-    });
-  }
-};
-
 // Runs the loop until a reply reached the client or `limit` passed; `docker` is called every
 // round with the time since the query, to play Docker's part.
 struct Harness {
@@ -65,13 +35,13 @@ struct Harness {
   DnsFallback fallback{[this](const DnsMessage& r) { replies.push_back(r); }};
   absl::Time start = absl::Now();
 
-  absl::Duration RunUntilReply(std::vector<FakeServer*> servers,
+  absl::Duration RunUntilReply(std::vector<FakeDnsServer*> servers,
                                const std::function<void(absl::Duration)>& docker,
                                absl::Duration limit = absl::Seconds(8)) {
     while (replies.empty() && absl::Now() - start < limit) {
       Poller poller;
       fallback.Register(poller);
-      for (FakeServer* s : servers) s->Register(poller);
+      for (FakeDnsServer* s : servers) s->Register(poller);
       REQUIRE(poller.Wait(20).ok());
       docker(absl::Now() - start);
     }
@@ -80,9 +50,9 @@ struct Harness {
 };
 
 TEST_CASE("Docker's answer to a name it knows goes straight back; no server is asked") {
-  FakeServer server("127.0.0.1", 0, kDnsNoError);
+  FakeDnsServer server("127.0.0.1", 0, kDnsNoError);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1"}, server.port);
+  h.fallback.UseServers({"127.0.0.1"}, server.port());
   DnsMessage query{1, DnsTransport::kUdp, Query(0x1001)};
   h.fallback.Asked(query);
   bool answered = false;
@@ -93,21 +63,21 @@ TEST_CASE("Docker's answer to a name it knows goes straight back; no server is a
   });
   REQUIRE(h.replies.size() == 1);
   CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
-  CHECK(server.queries == 0);
+  CHECK(server.queries() == 0);
   CHECK(h.fallback.pending() == 0);
 }
 
 TEST_CASE("a name Docker does not answer is asked of the external server after the grace") {
-  FakeServer server("127.0.0.1", 0, kDnsNoError);
+  FakeDnsServer server("127.0.0.1", 0, kDnsNoError);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1"}, server.port);
+  h.fallback.UseServers({"127.0.0.1"}, server.port());
   DnsMessage query{2, DnsTransport::kUdp, Query(0x2002)};
   h.fallback.Asked(query);
   absl::Duration took = h.RunUntilReply({&server}, [](absl::Duration) {});
   REQUIRE(h.replies.size() == 1);
   CHECK(h.replies[0].id == 2);
   CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
-  CHECK(server.queries == 1);
+  CHECK(server.queries() == 1);
   CHECK(took >= kDockerGrace);
   CHECK(took < kNegativeHold);
   // Docker's late SERVFAIL (the relay giving up) finds nobody waiting and goes nowhere harmful.
@@ -116,15 +86,15 @@ TEST_CASE("a name Docker does not answer is asked of the external server after t
 }
 
 TEST_CASE("a negative answer is held for Docker, and Docker's answer wins within the hold") {
-  FakeServer server("127.0.0.1", 0, kDnsNxdomain);
+  FakeDnsServer server("127.0.0.1", 0, kDnsNxdomain);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1"}, server.port);
+  h.fallback.UseServers({"127.0.0.1"}, server.port());
   DnsMessage query{3, DnsTransport::kUdp, Query(0x3003)};
   h.fallback.Asked(query);
   bool answered = false;
   h.RunUntilReply({&server}, [&](absl::Duration since) {
     // Docker, slow under load, answers after the server's NXDOMAIN but within the hold.
-    if (answered || server.queries == 0 || since < kDockerGrace + absl::Milliseconds(200)) return;
+    if (answered || server.queries() == 0 || since < kDockerGrace + absl::Milliseconds(200)) return;
     answered = true;
     h.fallback.DockerAnswered({3, DnsTransport::kUdp, Response(query.bytes, kDnsNoError)});
   });
@@ -133,9 +103,9 @@ TEST_CASE("a negative answer is held for Docker, and Docker's answer wins within
 }
 
 TEST_CASE("a negative answer reaches the client when the hold is over") {
-  FakeServer server("127.0.0.1", 0, kDnsNxdomain);
+  FakeDnsServer server("127.0.0.1", 0, kDnsNxdomain);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1"}, server.port);
+  h.fallback.UseServers({"127.0.0.1"}, server.port());
   DnsMessage query{4, DnsTransport::kUdp, Query(0x4004)};
   h.fallback.Asked(query);
   absl::Duration took = h.RunUntilReply({&server}, [](absl::Duration) {});
@@ -146,18 +116,18 @@ TEST_CASE("a negative answer reaches the client when the hold is over") {
 }
 
 TEST_CASE("a failing server passes the query to the next; Docker's SERVFAIL skips the grace") {
-  FakeServer failing("127.0.0.1", 0, kDnsServfail);
-  FakeServer good("127.0.0.2", failing.port, kDnsNoError);
+  FakeDnsServer failing("127.0.0.1", 0, kDnsServfail);
+  FakeDnsServer good("127.0.0.2", failing.port(), kDnsNoError);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1", "127.0.0.2"}, failing.port);
+  h.fallback.UseServers({"127.0.0.1", "127.0.0.2"}, failing.port());
   DnsMessage query{5, DnsTransport::kUdp, Query(0x5005)};
   h.fallback.Asked(query);
   h.fallback.DockerAnswered({5, DnsTransport::kUdp, DnsServfail(query.bytes)});
   absl::Duration took = h.RunUntilReply({&failing, &good}, [](absl::Duration) {});
   REQUIRE(h.replies.size() == 1);
   CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
-  CHECK(failing.queries == 1);
-  CHECK(good.queries == 1);
+  CHECK(failing.queries() == 1);
+  CHECK(good.queries() == 1);
   CHECK(took < kDockerGrace);
 }
 

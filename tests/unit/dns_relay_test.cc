@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "catch2/catch.hpp"
+#include "tests/unit/fake_dns_server.h"
 
 namespace runcvm {
 namespace {
@@ -70,57 +71,6 @@ TEST_CASE("resolv.conf names Docker's embedded DNS on user-defined networks only
   CHECK_FALSE(ResolvConfUsesEmbeddedDns("nameserver 127.0.0.111\n"));
 }
 
-// A fake upstream on 127.0.0.1: answers UDP and TCP queries with the query, QR set.
-struct FakeUpstream {
-  UniqueFd udp, tcp;
-  uint16_t port = 0;
-  FakeUpstream() {
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    udp.reset(socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0));
-    REQUIRE(bind(udp.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
-    socklen_t len = sizeof sa;
-    getsockname(udp.get(), reinterpret_cast<sockaddr*>(&sa), &len);
-    port = ntohs(sa.sin_port);
-    tcp.reset(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
-    int one = 1;
-    setsockopt(tcp.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    REQUIRE(bind(tcp.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0);
-    REQUIRE(listen(tcp.get(), 4) == 0);
-  }
-  static std::string Answer(std::string q) {
-    q[2] = static_cast<char>(q[2] | 0x80);
-    return q;
-  }
-  void Register(Poller& poller) {
-    poller.Watch(udp.get(), POLLIN, [this](short) {
-      char buf[4096];
-      sockaddr_in peer{};
-      socklen_t len = sizeof peer;
-      ssize_t n = recvfrom(udp.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer), &len);
-      if (n <= 0) return;
-      std::string a = Answer(std::string(buf, n));
-      sendto(udp.get(), a.data(), a.size(), 0, reinterpret_cast<sockaddr*>(&peer), len);
-    });
-    poller.Watch(tcp.get(), POLLIN, [this](short) {
-      int fd = accept(tcp.get(), nullptr, nullptr);
-      if (fd < 0) return;
-      std::string in;
-      char buf[4096];
-      std::optional<std::string> q;
-      while (!q) {  // a test: the query is small and arrives at once
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n <= 0) break;
-        in.append(buf, n);
-        q = TakeTcpDnsMessage(in);
-      }
-      if (q) (void)WriteAll(fd, TcpDnsFrame(Answer(*q)));
-      close(fd);
-    });
-  }
-};
-
 // A client in the "VM": sends `query` to the listener over UDP or TCP; returns the socket.
 UniqueFd AskListener(uint16_t port, DnsTransport transport, const std::string& query) {
   sockaddr_in sa{};
@@ -149,10 +99,10 @@ std::string ReadAnswer(int fd, DnsTransport transport) {
 }
 
 TEST_CASE("a query travels listener -> forwarder -> upstream and back, over UDP and TCP") {
-  FakeUpstream upstream;
+  FakeDnsServer upstream;
   DnsListener listener;
   REQUIRE(listener.Listen("127.0.0.1", 0).ok());
-  DnsForwarder forwarder("127.0.0.1", upstream.port, absl::Seconds(5));
+  DnsForwarder forwarder("127.0.0.1", upstream.port(), absl::Seconds(5));
 
   for (DnsTransport transport : {DnsTransport::kUdp, DnsTransport::kTcp}) {
     std::string query = ExampleQuery(transport == DnsTransport::kUdp ? 0x1111 : 0x2222);
@@ -173,7 +123,7 @@ TEST_CASE("a query travels listener -> forwarder -> upstream and back, over UDP 
       // The listener writes TCP replies when its socket polls writable.
       answer = ReadAnswer(client.get(), transport);
     }
-    CHECK(answer == FakeUpstream::Answer(query));
+    CHECK(answer == upstream.Answer(query));
     CHECK(forwarder.pending() == 0);
   }
 }
@@ -214,44 +164,23 @@ TEST_CASE("nobody listening upstream: SERVFAIL at once, not after the timeout") 
   CHECK(replies[0].bytes == DnsServfail(ExampleQuery()));
 }
 
-}  // namespace
-}  // namespace runcvm
-
-namespace runcvm {
-namespace {
-
 TEST_CASE("the forwarder asks an IPv6 upstream (a --dns server may be one)") {
-  UniqueFd server(socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0));
-  sockaddr_in6 sa{};
-  sa.sin6_family = AF_INET6;
-  sa.sin6_addr = in6addr_loopback;
-  if (bind(server.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+  FakeDnsServer server("::1");
+  if (!server.ok()) {
     WARN("no IPv6 loopback here: not tested");
     return;
   }
-  socklen_t len = sizeof sa;
-  getsockname(server.get(), reinterpret_cast<sockaddr*>(&sa), &len);
-  DnsForwarder forwarder("::1", ntohs(sa.sin6_port), absl::Seconds(5));
+  DnsForwarder forwarder("::1", server.port(), absl::Seconds(5));
   forwarder.Forward({11, DnsTransport::kUdp, ExampleQuery()});
   std::vector<DnsMessage> replies;
   for (int round = 0; round < 40 && replies.empty(); ++round) {
     Poller poller;
     forwarder.Register(poller, [&](DnsMessage r) { replies.push_back(std::move(r)); });
-    poller.Watch(server.get(), POLLIN, [&](short) {
-      char buf[512];
-      sockaddr_in6 peer{};
-      socklen_t peer_len = sizeof peer;
-      ssize_t n = recvfrom(server.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer),
-                           &peer_len);
-      if (n <= 0) return;
-      std::string answer = FakeUpstream::Answer(std::string(buf, n));
-      sendto(server.get(), answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&peer),
-             peer_len);
-    });
+    server.Register(poller);
     REQUIRE(poller.Wait(100).ok());
   }
   REQUIRE(replies.size() == 1);
-  CHECK(replies[0].bytes == FakeUpstream::Answer(ExampleQuery()));
+  CHECK(replies[0].bytes == server.Answer(ExampleQuery()));
 }
 
 }  // namespace
