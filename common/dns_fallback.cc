@@ -103,7 +103,7 @@ void DnsFallback::Advance(absl::Time now) {
       pending_.erase(id);
       continue;
     }
-    if (!pending.asking && pending.next_server == 0 && now >= pending.asked + kDockerGrace) {
+    if (pending.in_grace() && now >= pending.asked + kDockerGrace) {
       AskNextServer(pending);
     }
     Settle(id, pending);
@@ -115,9 +115,7 @@ void DnsFallback::ArmTimer(absl::Time now) {
   for (const auto& [id, pending] : pending_) {
     next = std::min(next, pending.asked + kForget);
     if (pending.asking) next = std::min(next, now + kAskingTick);
-    if (!pending.asking && pending.next_server == 0) {
-      next = std::min(next, pending.asked + kDockerGrace);
-    }
+    if (pending.in_grace()) next = std::min(next, pending.asked + kDockerGrace);
     if (pending.held) next = std::min(next, pending.asked + kNegativeHold);
   }
   itimerspec spec{};

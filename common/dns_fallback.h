@@ -68,6 +68,8 @@ class DnsFallback {
     bool asking = false;               // one of them has the query now
     bool docker_failed = false;        // Docker said SERVFAIL (or the relay gave up)
     std::optional<std::string> held;   // a negative answer of ours, kept for Docker's
+    // Still waiting for Docker alone: no external server asked yet.
+    bool in_grace() const { return !asking && next_server == 0; }
   };
 
   void AskNextServer(Pending& pending);

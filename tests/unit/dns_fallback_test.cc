@@ -22,18 +22,22 @@ std::string Query(uint16_t dns_id) {
   return q;
 }
 
-std::string Response(std::string query, int rcode) {
-  query[2] = static_cast<char>(query[2] | 0x80);
-  query[3] = static_cast<char>((query[3] & 0xf0) | rcode);
-  return query;
-}
-
 // Runs the loop until a reply reached the client or `limit` passed; `docker` is called every
 // round with the time since the query, to play Docker's part.
 struct Harness {
   std::vector<DnsMessage> replies;
   DnsFallback fallback{[this](const DnsMessage& r) { replies.push_back(r); }};
   absl::Time start = absl::Now();
+
+  // The fallback asks `servers` (all on `port`); a query with this id has just gone to Docker.
+  DnsMessage Ask(const std::vector<std::string>& servers, uint16_t port, uint32_t id,
+                 uint16_t dns_id) {
+    fallback.UseServers(servers, port);
+    DnsMessage query{id, DnsTransport::kUdp, Query(dns_id)};
+    fallback.Asked(query);
+    start = absl::Now();
+    return query;
+  }
 
   absl::Duration RunUntilReply(std::vector<FakeDnsServer*> servers,
                                const std::function<void(absl::Duration)>& docker,
@@ -52,17 +56,15 @@ struct Harness {
 TEST_CASE("Docker's answer to a name it knows goes straight back; no server is asked") {
   FakeDnsServer server("127.0.0.1", 0, kDnsNoError);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1"}, server.port());
-  DnsMessage query{1, DnsTransport::kUdp, Query(0x1001)};
-  h.fallback.Asked(query);
+  DnsMessage query = h.Ask({"127.0.0.1"}, server.port(), 1, 0x1001);
   bool answered = false;
   h.RunUntilReply({&server}, [&](absl::Duration) {
     if (answered) return;
     answered = true;
-    h.fallback.DockerAnswered({1, DnsTransport::kUdp, Response(query.bytes, kDnsNoError)});
+    h.fallback.DockerAnswered({1, DnsTransport::kUdp, DnsResponse(query.bytes, kDnsNoError)});
   });
   REQUIRE(h.replies.size() == 1);
-  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
+  CHECK(h.replies[0].bytes == DnsResponse(query.bytes, kDnsNoError));
   CHECK(server.queries() == 0);
   CHECK(h.fallback.pending() == 0);
 }
@@ -70,13 +72,11 @@ TEST_CASE("Docker's answer to a name it knows goes straight back; no server is a
 TEST_CASE("a name Docker does not answer is asked of the external server after the grace") {
   FakeDnsServer server("127.0.0.1", 0, kDnsNoError);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1"}, server.port());
-  DnsMessage query{2, DnsTransport::kUdp, Query(0x2002)};
-  h.fallback.Asked(query);
+  DnsMessage query = h.Ask({"127.0.0.1"}, server.port(), 2, 0x2002);
   absl::Duration took = h.RunUntilReply({&server}, [](absl::Duration) {});
   REQUIRE(h.replies.size() == 1);
   CHECK(h.replies[0].id == 2);
-  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
+  CHECK(h.replies[0].bytes == DnsResponse(query.bytes, kDnsNoError));
   CHECK(server.queries() == 1);
   CHECK(took >= kDockerGrace);
   CHECK(took < kNegativeHold);
@@ -88,29 +88,25 @@ TEST_CASE("a name Docker does not answer is asked of the external server after t
 TEST_CASE("a negative answer is held for Docker, and Docker's answer wins within the hold") {
   FakeDnsServer server("127.0.0.1", 0, kDnsNxdomain);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1"}, server.port());
-  DnsMessage query{3, DnsTransport::kUdp, Query(0x3003)};
-  h.fallback.Asked(query);
+  DnsMessage query = h.Ask({"127.0.0.1"}, server.port(), 3, 0x3003);
   bool answered = false;
   h.RunUntilReply({&server}, [&](absl::Duration since) {
     // Docker, slow under load, answers after the server's NXDOMAIN but within the hold.
     if (answered || server.queries() == 0 || since < kDockerGrace + absl::Milliseconds(200)) return;
     answered = true;
-    h.fallback.DockerAnswered({3, DnsTransport::kUdp, Response(query.bytes, kDnsNoError)});
+    h.fallback.DockerAnswered({3, DnsTransport::kUdp, DnsResponse(query.bytes, kDnsNoError)});
   });
   REQUIRE(h.replies.size() == 1);
-  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
+  CHECK(h.replies[0].bytes == DnsResponse(query.bytes, kDnsNoError));
 }
 
 TEST_CASE("a negative answer reaches the client when the hold is over") {
   FakeDnsServer server("127.0.0.1", 0, kDnsNxdomain);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1"}, server.port());
-  DnsMessage query{4, DnsTransport::kUdp, Query(0x4004)};
-  h.fallback.Asked(query);
+  DnsMessage query = h.Ask({"127.0.0.1"}, server.port(), 4, 0x4004);
   absl::Duration took = h.RunUntilReply({&server}, [](absl::Duration) {});
   REQUIRE(h.replies.size() == 1);
-  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNxdomain));
+  CHECK(h.replies[0].bytes == DnsResponse(query.bytes, kDnsNxdomain));
   CHECK(took >= kNegativeHold);
   CHECK(took < kNegativeHold + absl::Seconds(1));
 }
@@ -119,13 +115,11 @@ TEST_CASE("a failing server passes the query to the next; Docker's SERVFAIL skip
   FakeDnsServer failing("127.0.0.1", 0, kDnsServfail);
   FakeDnsServer good("127.0.0.2", failing.port(), kDnsNoError);
   Harness h;
-  h.fallback.UseServers({"127.0.0.1", "127.0.0.2"}, failing.port());
-  DnsMessage query{5, DnsTransport::kUdp, Query(0x5005)};
-  h.fallback.Asked(query);
+  DnsMessage query = h.Ask({"127.0.0.1", "127.0.0.2"}, failing.port(), 5, 0x5005);
   h.fallback.DockerAnswered({5, DnsTransport::kUdp, DnsServfail(query.bytes)});
   absl::Duration took = h.RunUntilReply({&failing, &good}, [](absl::Duration) {});
   REQUIRE(h.replies.size() == 1);
-  CHECK(h.replies[0].bytes == Response(query.bytes, kDnsNoError));
+  CHECK(h.replies[0].bytes == DnsResponse(query.bytes, kDnsNoError));
   CHECK(failing.queries() == 1);
   CHECK(good.queries() == 1);
   CHECK(took < kDockerGrace);

@@ -19,6 +19,13 @@
 
 namespace runcvm {
 
+// `query` turned into a response with `rcode`: QR set, RCODE replaced, the rest as asked.
+inline std::string DnsResponse(std::string query, int rcode) {
+  query[2] = static_cast<char>(query[2] | 0x80);
+  query[3] = static_cast<char>((query[3] & 0xf0) | rcode);
+  return query;
+}
+
 class FakeDnsServer {
  public:
   // `port` 0 picks a free one (port() tells which). Without IPv6 on this machine an IPv6 server
@@ -59,12 +66,8 @@ class FakeDnsServer {
   uint16_t port() const { return port_; }
   int queries() const { return queries_; }
 
-  // `query` as this server answers it: QR set, RCODE replaced.
-  std::string Answer(std::string query) const {
-    query[2] = static_cast<char>(query[2] | 0x80);
-    query[3] = static_cast<char>((query[3] & 0xf0) | rcode_);
-    return query;
-  }
+  // `query` as this server answers it.
+  std::string Answer(std::string query) const { return DnsResponse(std::move(query), rcode_); }
 
   void Register(Poller& poller) {
     poller.Watch(udp_.get(), POLLIN, [this](short) {
