@@ -17,15 +17,15 @@ namespace {
 constexpr int64_t kMiB = 1024 * 1024;
 constexpr int64_t kDefaultCpuPeriod = 100000;  // the kernel's CFS default, and Docker's
 
-// Capabilities the container-side processes need whatever Docker granted the workload (which gets
-// exactly its own set back inside the VM): QEMU and virtiofsd run as root and must keep them
-// across exec, and --cap-drop must not break the VM's plumbing.
+// Capabilities the container-side processes need, and all they get, whatever Docker granted the
+// workload (which gets exactly its own set back inside the VM): QEMU and virtiofsd run as root and
+// must keep them across exec, and --cap-drop must not break the VM's plumbing.
 //   NET_ADMIN: bridge + tap; NET_RAW: the DNS relay's sockets; SYS_ADMIN: virtiofsd's sandbox and
 //   mounts; DAC_READ_SEARCH: virtiofsd's open_by_handle_at; SYS_RESOURCE: raise RLIMIT_NOFILE and
 //   RLIMIT_MEMLOCK for QEMU/virtiofsd; IPC_LOCK: locked guest RAM; MKNOD: /dev/net/tun when it is
 //   missing, and guest mknod through virtiofsd; SYS_NICE: vCPU thread priorities.
-// The file-serving set below is in Docker's default bounding set already; listing it keeps
-// virtiofsd able to chown/chmod/setuid on the guest's behalf under --cap-drop=ALL.
+// The file-serving set below keeps virtiofsd able to chown/chmod/setuid on the guest's behalf,
+// also under --cap-drop=ALL.
 constexpr std::string_view kContainerCaps[] = {
     "CAP_NET_ADMIN",  "CAP_SYS_ADMIN",    "CAP_DAC_READ_SEARCH", "CAP_SYS_RESOURCE",
     "CAP_IPC_LOCK",   "CAP_NET_RAW",      "CAP_MKNOD",           "CAP_SYS_NICE",
@@ -334,27 +334,19 @@ absl::StatusOr<std::string> RootfsPath(const Json& config, const std::string& bu
   return absl::StrCat(bundle_dir, "/", *path);
 }
 
-Json ContainerCapabilities(const Json& process, uint64_t available_caps) {
+Json ContainerCapabilities(uint64_t available_caps) {
+  // Only RunCVM's own fixed set, whatever the workload asked for: --privileged, --cap-add and
+  // --cap-drop describe the workload, which gets exactly them back inside the VM (the launch
+  // spec keeps Docker's process object). On the host they grant nothing, so --privileged works
+  // on hosts whose bounding set lacks a capability and never widens the host-side container.
   Json set = Json::array();
-  auto add = [&](std::string_view cap) {
-    if (std::none_of(set.begin(), set.end(), [&](const Json& c) { return c == cap; })) {
-      set.push_back(cap);
-    }
-  };
-  if (const Json* caps = FindMember(process, "capabilities"); caps != nullptr) {
-    if (const Json* bounding = FindMember(*caps, "bounding"); bounding && bounding->is_array()) {
-      for (const Json& c : *bounding) {
-        if (c.is_string()) add(c.get<std::string>());
-      }
-    }
-  }
   for (std::string_view cap : kContainerCaps) {
     cap_value_t value;
     if (cap_from_name(std::string(cap).c_str(), &value) == 0 && value >= 0 && value < 64 &&
         (available_caps >> value & 1) == 0) {
-      continue;  // the host cannot grant it; Docker's own set is passed on as Docker made it
+      continue;  // the host cannot grant it
     }
-    add(cap);
+    set.push_back(cap);
   }
   Json caps = Json::object();
   // All five: ambient too, so that QEMU and virtiofsd, exec'd by root, keep them.
@@ -434,7 +426,7 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
     process["args"] = Json::array({kContainerEntrypoint});
     process["user"] = Json{{"uid", 0}, {"gid", 0}};
     process["cwd"] = "/";
-    process["capabilities"] = ContainerCapabilities(*process_in, facts.available_caps);
+    process["capabilities"] = ContainerCapabilities(facts.available_caps);
     process["noNewPrivileges"] = false;
 
     Json& linux = out["linux"];

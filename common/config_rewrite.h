@@ -93,10 +93,10 @@ absl::StatusOr<RewriteResult> RewriteConfig(const Json& config, const HostFacts&
 // The rootfs as a host path: .root.path, relative paths resolved against the bundle.
 absl::StatusOr<std::string> RootfsPath(const Json& config, const std::string& bundle_dir);
 
-// The capabilities the container's processes (entrypoint, init, QEMU, virtiofsd) need on top of
-// Docker's bounding set (those of them in `available_caps`); all five sets get the union. Shared
-// with the exec rewrite.
-Json ContainerCapabilities(const Json& process, uint64_t available_caps);
+// The capabilities of the container's processes (entrypoint, init, QEMU, virtiofsd): RunCVM's fixed
+// set (those of it in `available_caps`) in all five sets, never the workload's. Shared with the
+// exec rewrite.
+Json ContainerCapabilities(uint64_t available_caps);
 
 // Docker's process.env as strings (non-strings are an error naming config.json).
 absl::StatusOr<std::vector<std::string>> ProcessEnv(const Json& process, std::string_view what);

@@ -34,7 +34,7 @@ absl::StatusOr<Json> RewriteProcess(const Json& process, uint64_t available_caps
     // ctr-exec only talks to init: the session's own capabilities (all of them for --privileged)
     // are applied in the VM. Passing them here would make runc fail the exec on a host whose
     // bounding set lacks one ("unable to apply caps"), as runc's own privileged exec does.
-    out["capabilities"] = ContainerCapabilities(Json::object(), available_caps);
+    out["capabilities"] = ContainerCapabilities(available_caps);
     out["noNewPrivileges"] = false;
     return out;
   } catch (const Json::exception& e) {

@@ -576,3 +576,34 @@ TEST_CASE("config rewrite: extra capabilities only when the host can grant them"
 
 }  // namespace
 }  // namespace runcvm
+
+namespace runcvm {
+namespace {
+
+// --privileged and --cap-add describe the workload in the VM; the host-side container keeps
+// RunCVM's fixed set (DESIGN.md, Trust and privilege).
+TEST_CASE("config rewrite: the workload's capabilities never reach the host-side container") {
+  Json config = LoadJson("plain/config.json");
+  Json all = Json::array({"CAP_SYS_MODULE", "CAP_SYS_PTRACE", "CAP_SYS_RAWIO", "CAP_BPF",
+                          "CAP_SYS_RESOURCE", "CAP_CHOWN"});
+  for (const char* set : {"bounding", "effective", "inheritable", "permitted"}) {
+    config["process"]["capabilities"][set] = all;
+  }
+  HostFacts facts = TestFacts("plain");
+  facts.available_caps = ~(uint64_t{1} << 24);  // no CAP_SYS_RESOURCE (24), as here
+  absl::StatusOr<RewriteResult> r = RewriteConfig(config, facts);
+  REQUIRE(r.ok());
+  for (const char* set : {"bounding", "effective", "inheritable", "permitted", "ambient"}) {
+    const Json& host = r->config["process"]["capabilities"][set];
+    for (const char* cap : {"CAP_SYS_MODULE", "CAP_SYS_PTRACE", "CAP_SYS_RAWIO", "CAP_BPF",
+                            "CAP_SYS_RESOURCE"}) {
+      CHECK(std::find(host.begin(), host.end(), Json(cap)) == host.end());
+    }
+    CHECK(std::find(host.begin(), host.end(), Json("CAP_NET_ADMIN")) != host.end());
+  }
+  // The workload gets its own set back in the VM, untouched.
+  CHECK(r->spec["process"]["capabilities"]["bounding"] == all);
+}
+
+}  // namespace
+}  // namespace runcvm
